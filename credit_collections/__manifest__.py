@@ -1,0 +1,21 @@
+{
+    "name": "Credit & Collections",
+    "summary": "Customer credit risk, credit limits with approval, credit holds, "
+    "follow-up ladder and KYC",
+    "version": "19.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/credit-collections/credit_collections",
+    "author": "credit_collections developers",
+    "license": "LGPL-3",
+    "application": True,
+    "installable": True,
+    "depends": ["account", "sale_management", "mail"],
+    "external_dependencies": {"python": ["python-stdnum", "requests"]},
+    "data": [
+        "security/credit_collections_security.xml",
+        "security/ir.model.access.csv",
+        "views/credit_limit_request_views.xml",
+        "views/credit_collections_menus.xml",
+    ],
+    "demo": ["demo/credit_collections_demo.xml"],
+}

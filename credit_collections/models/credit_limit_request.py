@@ -1,0 +1,126 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+
+class CreditLimitRequest(models.Model):
+    """A proposed change of a customer's credit limit, decided by a Credit Manager.
+
+    The limit itself stays Odoo's own company-dependent ``res.partner.credit_limit``: an approved
+    request writes it in the request's company and leaves the decision on both chatters.
+    """
+
+    _name = "credit.limit.request"
+    _description = "Credit Limit Change Request"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "create_date desc, id desc"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('parent_id', '=', False)]",
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    current_limit = fields.Monetary(
+        compute="_compute_current_limit",
+        store=True,
+        readonly=True,
+        help="The customer's limit in this company when the request was made.",
+    )
+    requested_limit = fields.Monetary(required=True, tracking=True)
+    reason = fields.Text(required=True, help="Why the limit should change.")
+    state = fields.Selection(
+        [("to_approve", "To Approve"), ("approved", "Approved"), ("rejected", "Rejected")],
+        default="to_approve",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
+    requested_by_id = fields.Many2one(
+        "res.users", readonly=True, default=lambda self: self.env.user
+    )
+    decided_by_id = fields.Many2one("res.users", readonly=True, tracking=True)
+    decided_on = fields.Datetime(readonly=True)
+    decision_note = fields.Text(help="Why the request was approved or rejected.")
+
+    _requested_limit_positive = models.Constraint(
+        "CHECK (requested_limit >= 0)",
+        "A credit limit cannot be negative: enter zero or a positive amount.",
+    )
+
+    @api.depends("partner_id", "company_id")
+    def _compute_current_limit(self):
+        for request in self:
+            partner = request.partner_id.with_company(request.company_id).sudo()
+            request.current_limit = partner.credit_limit
+
+    @api.depends("partner_id", "current_limit", "requested_limit")
+    def _compute_display_name(self):
+        for request in self:
+            request.display_name = self.env._(
+                "%(partner)s: %(old)s → %(new)s",
+                partner=request.partner_id.display_name or "",
+                old=request.current_limit,
+                new=request.requested_limit,
+            )
+
+    def action_approve(self):
+        """Apply the requested limits; the requests are closed and the partners' chatter tells."""
+        self._check_decidable()
+        for request in self:
+            partner = request.partner_id.with_company(request.company_id)
+            partner.sudo().write(
+                {"credit_limit": request.requested_limit, "use_partner_credit_limit": True}
+            )
+            partner.message_post(
+                body=self.env._(
+                    "Credit limit in %(company)s changed from %(old)s to %(new)s "
+                    "(request by %(requester)s, approved by %(approver)s): %(reason)s",
+                    company=request.company_id.name,
+                    old=request.current_limit,
+                    new=request.requested_limit,
+                    requester=request.requested_by_id.name,
+                    approver=self.env.user.name,
+                    reason=request.reason,
+                )
+            )
+        self._set_decision("approved")
+
+    def action_reject(self):
+        self._check_decidable()
+        if missing := self.filtered(lambda request: not request.decision_note):
+            raise UserError(
+                self.env._(
+                    "Write in the decision note why the request for %(partners)s is rejected.",
+                    partners=", ".join(missing.partner_id.mapped("display_name")),
+                )
+            )
+        self._set_decision("rejected")
+
+    def _check_decidable(self):
+        if not self.env.user.has_group("credit_collections.group_credit_manager"):
+            raise AccessError(self.env._("Only a Credit Manager can approve or reject a request."))
+        if decided := self.filtered(lambda request: request.state != "to_approve"):
+            raise UserError(
+                self.env._(
+                    "These requests were already decided: %(requests)s",
+                    requests=", ".join(decided.mapped("display_name")),
+                )
+            )
+
+    def _set_decision(self, state):
+        self.write(
+            {
+                "state": state,
+                "decided_by_id": self.env.uid,
+                "decided_on": fields.Datetime.now(),
+            }
+        )

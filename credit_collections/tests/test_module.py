@@ -1,0 +1,47 @@
+import ast
+
+from odoo.modules.module import get_module_path
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestModule(TransactionCase):
+    def test_installed_at_manifest_version(self):
+        module = self.env["ir.module.module"].search([("name", "=", "credit_collections")])
+        manifest_path = f"{get_module_path('credit_collections')}/__manifest__.py"
+        with open(manifest_path, encoding="utf-8") as manifest_file:
+            manifest = ast.literal_eval(manifest_file.read())
+        self.assertEqual(module.state, "installed")
+        self.assertEqual(module.latest_version, manifest["version"])
+        self.assertTrue(manifest["version"].startswith("19.0."))
+
+    def test_groups_form_a_chain(self):
+        collections_user = self.env.ref("credit_collections.group_collections_user")
+        credit_manager = self.env.ref("credit_collections.group_credit_manager")
+        self.assertIn(collections_user, credit_manager.all_implied_ids)
+        self.assertIn(self.env.ref("account.group_account_invoice"), collections_user.all_implied_ids)
+        self.assertEqual(
+            credit_manager.privilege_id.category_id,
+            self.env.ref("credit_collections.module_category_credit_collections"),
+        )
+
+    def test_administrator_is_credit_manager(self):
+        self.assertTrue(
+            self.env.ref("base.user_admin").has_group("credit_collections.group_credit_manager")
+        )
+
+    def test_every_model_has_access_rules_and_company_rule(self):
+        model_ids = self.env["ir.model.data"].search(
+            [("module", "=", "credit_collections"), ("model", "=", "ir.model")]
+        ).mapped("res_id")
+        stored = self.env["ir.model"].browse(model_ids).filtered(
+            lambda model: not self.env[model.model]._abstract and not model.transient
+        )
+        self.assertTrue(stored)
+        for model in stored:
+            with self.subTest(model=model.model):
+                self.assertTrue(model.access_ids, "no access rights")
+                company_rules = model.rule_ids.filtered(
+                    lambda rule: rule["global"] and "company_ids" in rule.domain_force
+                )
+                self.assertTrue(company_rules, "no multi-company record rule")

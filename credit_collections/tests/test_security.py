@@ -1,0 +1,47 @@
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import CreditCollectionsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSecurity(CreditCollectionsCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.request = cls.env["credit.limit.request"].create(
+            {"partner_id": cls.customer.id, "requested_limit": 5000, "reason": "Seasonal volume"}
+        )
+
+    def test_user_of_another_company_cannot_see_request(self):
+        requests = self.env["credit.limit.request"].with_user(self.other_company_manager)
+        self.assertFalse(requests.search([("id", "=", self.request.id)]))
+        with self.assertRaises(AccessError):
+            requests.browse(self.request.id).read(["requested_limit"])
+
+    def test_user_of_same_company_sees_request(self):
+        requests = self.env["credit.limit.request"].with_user(self.collections_user)
+        self.assertEqual(requests.search([("id", "=", self.request.id)]), self.request)
+
+    def test_salesperson_can_ask_but_not_edit_or_delete(self):
+        request = self.request.with_user(self.salesperson)
+        self.assertEqual(request.requested_limit, 5000)
+        with self.assertRaises(AccessError):
+            request.write({"requested_limit": 9000})
+        with self.assertRaises(AccessError):
+            request.unlink()
+        own = self.env["credit.limit.request"].with_user(self.salesperson).create(
+            {"partner_id": self.customer.id, "requested_limit": 7000, "reason": "New contract"}
+        )
+        self.assertEqual(own.requested_by_id, self.salesperson)
+
+    def test_only_credit_manager_may_delete(self):
+        with self.assertRaises(AccessError):
+            self.request.with_user(self.collections_user).unlink()
+        self.request.with_user(self.credit_manager).unlink()
+        self.assertFalse(self.request.exists())
+
+    def test_user_without_credit_or_sales_group_sees_nothing(self):
+        employee = self._new_user("cc_employee", "base.group_user")
+        with self.assertRaises(AccessError):
+            self.env["credit.limit.request"].with_user(employee).search([])

@@ -1,0 +1,108 @@
+# shellcheck shell=bash
+# Shared set-up for start.sh and test.sh: checks the machine, prepares the virtualenv and
+# writes the Odoo configuration. Every step is idempotent; every failure is one clear line.
+
+set -euo pipefail
+
+REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ODOO_SRC=${ODOO_SRC:-/opt/odoo-19}
+ODOO_BRANCH=19.0
+ODOO_GIT_URL=${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}
+VENV_DIR=${VENV_DIR:-$REPO_DIR/.venv}
+VAR_DIR=$REPO_DIR/var
+ODOO_CONF=$VAR_DIR/odoo.conf
+PYTHON=${PYTHON:-python3}
+
+die() {
+    echo "credit_collections: error: $*" >&2
+    exit 1
+}
+
+say() {
+    echo "credit_collections: $*"
+}
+
+# Odoo source: use ODOO_SRC, or clone the official 19.0 branch there when the network allows.
+ensure_odoo_source() {
+    if [ ! -e "$ODOO_SRC" ]; then
+        say "no Odoo source at $ODOO_SRC; cloning the official $ODOO_BRANCH branch"
+        if ! timeout 900 git clone --quiet --depth 1 --branch "$ODOO_BRANCH" "$ODOO_GIT_URL" "$ODOO_SRC" 2>/dev/null; then
+            rm -rf "$ODOO_SRC"
+            die "Odoo $ODOO_BRANCH source not found at $ODOO_SRC and it could not be cloned; put an Odoo 19 source tree there or set ODOO_SRC=/path/to/odoo-19"
+        fi
+    fi
+    [ -f "$ODOO_SRC/odoo-bin" ] && [ -f "$ODOO_SRC/odoo/release.py" ] \
+        || die "ODOO_SRC=$ODOO_SRC is not an Odoo source tree (no odoo-bin / odoo/release.py); set ODOO_SRC to an Odoo 19 checkout"
+    local major
+    major=$(sed -n 's/^version_info = (\([0-9]*\),.*/\1/p' "$ODOO_SRC/odoo/release.py")
+    [ "$major" = "19" ] || die "ODOO_SRC=$ODOO_SRC holds Odoo ${major:-of unknown version}, this addon needs Odoo 19"
+}
+
+# PostgreSQL on the local socket, as the current role (Odoo refuses 'postgres').
+check_postgres() {
+    command -v psql >/dev/null || die "PostgreSQL client 'psql' not found; install PostgreSQL (Debian: apt-get install postgresql)"
+    [ "$(id -un)" != "postgres" ] || die "Odoo refuses to run as the 'postgres' role; run as another user with a PostgreSQL role of its own"
+    psql -d postgres -Atqc 'select 1' >/dev/null 2>&1 \
+        || die "PostgreSQL is not reachable on the local socket as role '$(id -un)'; start it (pg_ctlcluster <version> main start) and create that role (createuser -s $(id -un))"
+}
+
+# Debian packages Odoo needs outside Python: wkhtmltopdf renders the PDF letters and statements.
+ensure_system_packages() {
+    local missing=()
+    command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
+    [ ${#missing[@]} -eq 0 ] && return
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        say "installing ${missing[*]} from Debian packages"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
+            || die "could not install ${missing[*]} with apt-get"
+    else
+        die "missing system packages: ${missing[*]}; install them (Debian: apt-get install ${missing[*]})"
+    fi
+}
+
+# Virtualenv with Odoo's requirements and ours. Reinstalls only when a requirements file changed.
+ensure_venv() {
+    [ -x "$VENV_DIR/bin/python" ] || "$PYTHON" -m venv "$VENV_DIR" || die "could not create a virtualenv with $PYTHON"
+    local stamp="$VENV_DIR/.requirements.sha" wanted
+    wanted=$(cat "$ODOO_SRC/requirements.txt" "$REPO_DIR/requirements.txt" "$REPO_DIR/constraints.txt" | sha1sum)
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+        say "installing Python requirements into $VENV_DIR"
+        # python-ldap only serves auth_ldap and needs LDAP headers to build: left out.
+        grep -v '^python-ldap' "$ODOO_SRC/requirements.txt" > "$VENV_DIR/odoo-requirements.txt"
+        # PIP_CONSTRAINT (not -c) so the constraint also reaches isolated build environments (cbor2).
+        PIP_CONSTRAINT="$REPO_DIR/constraints.txt" "$VENV_DIR/bin/pip" install --quiet \
+            -r "$VENV_DIR/odoo-requirements.txt" -r "$REPO_DIR/requirements.txt" \
+            || die "pip could not install the requirements (see the output above)"
+        echo "$wanted" > "$stamp"
+    fi
+    # Odoo is not pip-installed: the source tree is put on the virtualenv's path.
+    local site_packages
+    site_packages=$("$VENV_DIR/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+    echo "$ODOO_SRC" > "$site_packages/odoo-src.pth"
+}
+
+write_odoo_conf() {
+    mkdir -p "$VAR_DIR"
+    cat > "$ODOO_CONF" <<CONF
+[options]
+addons_path = $ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$REPO_DIR
+data_dir = $VAR_DIR/data
+http_interface = 127.0.0.1
+CONF
+}
+
+odoo_bin() {
+    "$VENV_DIR/bin/python" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF" "$@"
+}
+
+database_exists() {
+    [ "$(psql -d postgres -Atq -v db="$1" <<< "select 1 from pg_database where datname = :'db'")" = 1 ]
+}
+
+setup_all() {
+    ensure_odoo_source
+    check_postgres
+    ensure_system_packages
+    ensure_venv
+    write_odoo_conf
+}
