@@ -8,7 +8,6 @@
     "author": "credit_collections developers",
     "license": "LGPL-3",
     "application": True,
-    "installable": True,
     "depends": ["account", "sale_management", "mail"],
     "external_dependencies": {"python": ["python-stdnum", "requests"]},
     "data": [

@@ -1,2 +1,1 @@
-from . import credit_limit_request
-from . import credit_demo_portfolio
+from . import credit_demo_portfolio, credit_limit_request

@@ -82,29 +82,37 @@ class CreditDemoPortfolio(models.AbstractModel):
         if not company.chart_template:
             raise UserError(
                 self.env._(
-                    "Install a chart of accounts in %(company)s before building the demo portfolio.",
+                    "Install a chart of accounts in %(company)s "
+                    "before building the demo portfolio.",
                     company=company.name,
                 )
             )
         company.account_use_credit_limit = True
         product = self._demo_product()
         today = fields.Date.context_today(self)
-        partners = self.env["res.partner"]
-        for index, customer in enumerate(PORTFOLIO, start=1):
-            rng = random.Random(index)
-            partner = self._create_partner(index, customer)
-            plans = getattr(self, f"_plan_{customer.profile}")(rng)
-            invoices = self._create_invoices(partner, product, plans, today)
-            self._register_payments(invoices, plans, today)
-            getattr(self, f"_finish_{customer.profile}", lambda *args: None)(
-                partner, invoices, product, today
-            )
-            partners |= partner
+        partners = self._create_partners()
+        plans_by_partner = [
+            (partner, getattr(self, f"_plan_{customer.profile}")(random.Random(partner.ref)))
+            for partner, customer in zip(partners, PORTFOLIO, strict=True)
+        ]
+        invoices = self._create_invoices(plans_by_partner, product, today)
+        for partner, customer in zip(partners, PORTFOLIO, strict=True):
+            finish = getattr(self, f"_finish_{customer.profile}", None)
+            if finish:
+                finish(
+                    partner,
+                    invoices.filtered(lambda inv, p=partner: inv.partner_id == p),
+                    product,
+                    today,
+                )
         return partners
 
     def _demo_partners(self):
         return self.env["res.partner"].search(
-            [("ref", "=like", f"{DEMO_REF_PREFIX}%"), ("company_id", "in", [False, self.env.company.id])],
+            [
+                ("ref", "=like", f"{DEMO_REF_PREFIX}%"),
+                ("company_id", "in", [False, self.env.company.id]),
+            ],
             order="ref",
         )
 
@@ -113,22 +121,28 @@ class CreditDemoPortfolio(models.AbstractModel):
             {"name": "Industrial supplies (demo)", "type": "service", "list_price": 100.0}
         )
 
-    def _create_partner(self, index, customer):
+    def _create_partners(self):
+        payment_term = self.env.ref("account.account_payment_term_30days")
         return self.env["res.partner"].create(
-            {
-                "name": customer.name,
-                "is_company": True,
-                "ref": f"{DEMO_REF_PREFIX}{index:02d}",
-                "city": customer.city,
-                "country_id": self.env.ref("base.us").id,
-                "email": f"accounts@{customer.name.split()[0].lower()}.example.com",
-                "phone": f"+1 555 01{index:02d}",
-                "property_payment_term_id": self.env.ref("account.account_payment_term_30days").id,
-                "comment": f"Demo credit profile: {customer.profile.replace('_', ' ')}",
-            }
+            [
+                {
+                    "name": customer.name,
+                    "is_company": True,
+                    "ref": f"{DEMO_REF_PREFIX}{index:02d}",
+                    "city": customer.city,
+                    "country_id": self.env.ref("base.us").id,
+                    "email": f"accounts@{customer.name.split()[0].lower()}.example.com",
+                    "phone": f"+1 555 01{index:02d}",
+                    "property_payment_term_id": payment_term.id,
+                    "comment": f"Demo credit profile: {customer.profile.replace('_', ' ')}",
+                }
+                for index, customer in enumerate(PORTFOLIO, start=1)
+            ]
         )
 
-    def _create_invoices(self, partner, product, plans, today):
+    def _create_invoices(self, plans_by_partner, product, today):
+        """Create and post every planned invoice at once, then pay them as planned."""
+        planned = [(partner, plan) for partner, plans in plans_by_partner for plan in plans]
         invoices = self.env["account.move"].create(
             [
                 {
@@ -141,29 +155,62 @@ class CreditDemoPortfolio(models.AbstractModel):
                         )
                     ],
                 }
-                for plan in plans
+                for partner, plan in planned
             ]
         )
         invoices.action_post()
+        plans = [plan for _partner, plan in planned]
+        self._pay_invoices(invoices, plans, today)
+        self._mark_disputes(invoices, plans)
+        return invoices
+
+    def _pay_invoices(self, invoices, plans, today):
+        """One posted payment per planned instalment already due, reconciled with its invoice."""
+        instalments = []
+        for invoice, plan in zip(invoices, plans, strict=True):
+            remaining = invoice.amount_total
+            for days_after_invoice, share in plan.payments:
+                payment_date = invoice.invoice_date + timedelta(days=days_after_invoice)
+                amount = invoice.currency_id.round(min(invoice.amount_total * share, remaining))
+                if payment_date <= today and amount > 0:
+                    instalments.append((invoice, payment_date, amount))
+                    remaining -= amount
+        journal = self.env["account.journal"].search(
+            [
+                *self.env["account.journal"]._check_company_domain(self.env.company),
+                ("type", "=", "bank"),
+            ],
+            limit=1,
+        )
+        payments = self.env["account.payment"].create(
+            [
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": invoice.partner_id.id,
+                    "amount": amount,
+                    "date": payment_date,
+                    "journal_id": journal.id,
+                    "memo": invoice.name,
+                }
+                for invoice, payment_date, amount in instalments
+            ]
+        )
+        payments.action_post()
+        for (invoice, _date, _amount), payment in zip(instalments, payments, strict=True):
+            (invoice.line_ids + payment.move_id.line_ids).filtered(
+                lambda line: line.account_type == "asset_receivable" and not line.reconciled
+            ).reconcile()
+
+    def _mark_disputes(self, invoices, plans):
         for invoice, plan in zip(invoices, plans, strict=True):
             if plan.disputed:
                 invoice.no_followup = True
                 invoice.message_post(
-                    body=self.env._("Customer disputes this invoice: goods reported damaged on arrival.")
+                    body=self.env._(
+                        "Customer disputes this invoice: goods reported damaged on arrival."
+                    )
                 )
-        return invoices
-
-    def _register_payments(self, invoices, plans, today):
-        for invoice, plan in zip(invoices, plans, strict=True):
-            total = invoice.amount_total
-            for days_after_invoice, share in plan.payments:
-                payment_date = invoice.invoice_date + timedelta(days=days_after_invoice)
-                if payment_date > today:
-                    continue
-                amount = invoice.currency_id.round(min(total * share, invoice.amount_residual))
-                self.env["account.payment.register"].with_context(
-                    active_model="account.move", active_ids=invoice.ids
-                ).create({"payment_date": payment_date, "amount": amount})._create_payments()
 
     # Profiles: each returns the planned invoices of one kind of customer.
 
@@ -190,31 +237,53 @@ class CreditDemoPortfolio(models.AbstractModel):
 
     def _plan_new_account(self, rng):
         return [
-            PlannedInvoice(days_ago=38, amount=round(rng.uniform(600, 1200), 2), payments=((29, 1.0),)),
+            PlannedInvoice(
+                days_ago=38, amount=round(rng.uniform(600, 1200), 2), payments=((29, 1.0),)
+            ),
             PlannedInvoice(days_ago=9, amount=round(rng.uniform(900, 2500), 2)),
         ]
 
     def _plan_disputed(self, rng):
         plans = self._monthly(rng, 8, 1000, 3000, lambda r: r.randint(-2, 5))
-        return [*plans, PlannedInvoice(days_ago=62, amount=round(rng.uniform(7000, 9000), 2), disputed=True)]
+        return [
+            *plans,
+            PlannedInvoice(days_ago=62, amount=round(rng.uniform(7000, 9000), 2), disputed=True),
+        ]
 
     def _plan_promise(self, rng):
         plans = self._monthly(rng, 9, 1200, 3500, lambda r: r.randint(5, 25))
-        overdue = [PlannedInvoice(days_ago=days, amount=round(rng.uniform(2500, 5000), 2)) for days in (52, 66)]
+        overdue = [
+            PlannedInvoice(days_ago=days, amount=round(rng.uniform(2500, 5000), 2))
+            for days in (52, 66)
+        ]
         return [*plans, *overdue]
 
     def _plan_payment_plan(self, rng):
         plans = self._monthly(rng, 6, 1000, 2000, lambda r: r.randint(0, 10))
         instalments = tuple((60 + 30 * number, 1 / 6) for number in range(6))
-        return [*plans, PlannedInvoice(days_ago=150, amount=round(rng.uniform(18000, 26000), 2), payments=instalments)]
+        return [
+            *plans,
+            PlannedInvoice(
+                days_ago=150, amount=round(rng.uniform(18000, 26000), 2), payments=instalments
+            ),
+        ]
 
     def _plan_over_limit(self, rng):
         plans = self._monthly(rng, 11, 2000, 3000, lambda r: r.randint(10, 30))
-        return [*plans, *(PlannedInvoice(days_ago=days, amount=round(rng.uniform(4000, 5000), 2)) for days in (20, 40))]
+        return [
+            *plans,
+            *(
+                PlannedInvoice(days_ago=days, amount=round(rng.uniform(4000, 5000), 2))
+                for days in (20, 40)
+            ),
+        ]
 
     def _plan_chronic(self, rng):
         paid = self._monthly(rng, 12, 1000, 2500, lambda r: r.randint(45, 90))[:6]
-        unpaid = [PlannedInvoice(days_ago=days, amount=round(rng.uniform(1500, 3500), 2)) for days in (175, 140, 110, 80, 45)]
+        unpaid = [
+            PlannedInvoice(days_ago=days, amount=round(rng.uniform(1500, 3500), 2))
+            for days in (175, 140, 110, 80, 45)
+        ]
         return [*paid, *unpaid]
 
     def _plan_credit_note(self, rng):
@@ -224,7 +293,9 @@ class CreditDemoPortfolio(models.AbstractModel):
     def _plan_partial(self, rng):
         plans = self._monthly(rng, 12, 1000, 3000, lambda r: r.randint(0, 15))
         return [
-            plan._replace(payments=((PAYMENT_TERM_DAYS + 10, 0.5),)) if plan.days_ago < 130 else plan
+            plan._replace(payments=((PAYMENT_TERM_DAYS + 10, 0.5),))
+            if plan.days_ago < 130
+            else plan
             for plan in plans
         ]
 
@@ -234,7 +305,8 @@ class CreditDemoPortfolio(models.AbstractModel):
         promised = today + timedelta(days=7)
         partner.message_post(
             body=self.env._(
-                "Called accounts payable: they promise to pay the two overdue invoices on %(date)s.",
+                "Called accounts payable: they promise to pay "
+                "the two overdue invoices on %(date)s.",
                 date=fields.Date.to_string(promised),
             )
         )
@@ -242,7 +314,8 @@ class CreditDemoPortfolio(models.AbstractModel):
     def _finish_payment_plan(self, partner, invoices, product, today):
         partner.message_post(
             body=self.env._(
-                "Agreed payment plan: the large invoice %(invoice)s is paid in six monthly instalments.",
+                "Agreed payment plan: the large invoice %(invoice)s "
+                "is paid in six monthly instalments.",
                 invoice=invoices[-1].name,
             )
         )

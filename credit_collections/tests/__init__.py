@@ -1,4 +1,1 @@
-from . import test_module
-from . import test_security
-from . import test_credit_limit_request
-from . import test_demo_portfolio
+from . import test_credit_limit_request, test_demo_portfolio, test_module, test_security

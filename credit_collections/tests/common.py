@@ -13,7 +13,9 @@ class CreditCollectionsCommon(AccountTestInvoicingCommon):
         cls.company = cls.company_data["company"]
         cls.other_company_data = cls.setup_other_company(name="Credit Other Company")
         cls.other_company = cls.other_company_data["company"]
-        cls.customer = cls.env["res.partner"].create({"name": "Credit Customer", "is_company": True})
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Credit Customer", "is_company": True}
+        )
         cls.salesperson = cls._new_user("cc_salesperson", "sales_team.group_sale_salesman")
         cls.collections_user = cls._new_user(
             "cc_collections", "credit_collections.group_collections_user"

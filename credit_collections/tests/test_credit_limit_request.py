@@ -14,7 +14,11 @@ class TestCreditLimitRequest(CreditCollectionsCommon):
             self.env["credit.limit.request"]
             .with_user(user)
             .create(
-                {"partner_id": self.customer.id, "requested_limit": limit, "reason": "Growing account"}
+                {
+                    "partner_id": self.customer.id,
+                    "requested_limit": limit,
+                    "reason": "Growing account",
+                }
                 | values
             )
         )

@@ -19,7 +19,9 @@ class TestModule(TransactionCase):
         collections_user = self.env.ref("credit_collections.group_collections_user")
         credit_manager = self.env.ref("credit_collections.group_credit_manager")
         self.assertIn(collections_user, credit_manager.all_implied_ids)
-        self.assertIn(self.env.ref("account.group_account_invoice"), collections_user.all_implied_ids)
+        self.assertIn(
+            self.env.ref("account.group_account_invoice"), collections_user.all_implied_ids
+        )
         self.assertEqual(
             credit_manager.privilege_id.category_id,
             self.env.ref("credit_collections.module_category_credit_collections"),
@@ -31,11 +33,15 @@ class TestModule(TransactionCase):
         )
 
     def test_every_model_has_access_rules_and_company_rule(self):
-        model_ids = self.env["ir.model.data"].search(
-            [("module", "=", "credit_collections"), ("model", "=", "ir.model")]
-        ).mapped("res_id")
-        stored = self.env["ir.model"].browse(model_ids).filtered(
-            lambda model: not self.env[model.model]._abstract and not model.transient
+        model_ids = (
+            self.env["ir.model.data"]
+            .search([("module", "=", "credit_collections"), ("model", "=", "ir.model")])
+            .mapped("res_id")
+        )
+        stored = (
+            self.env["ir.model"]
+            .browse(model_ids)
+            .filtered(lambda model: not self.env[model.model]._abstract and not model.transient)
         )
         self.assertTrue(stored)
         for model in stored:

@@ -30,8 +30,12 @@ class TestSecurity(CreditCollectionsCommon):
             request.write({"requested_limit": 9000})
         with self.assertRaises(AccessError):
             request.unlink()
-        own = self.env["credit.limit.request"].with_user(self.salesperson).create(
-            {"partner_id": self.customer.id, "requested_limit": 7000, "reason": "New contract"}
+        own = (
+            self.env["credit.limit.request"]
+            .with_user(self.salesperson)
+            .create(
+                {"partner_id": self.customer.id, "requested_limit": 7000, "reason": "New contract"}
+            )
         )
         self.assertEqual(own.requested_by_id, self.salesperson)
 
