@@ -13,7 +13,10 @@
     "data": [
         "security/credit_collections_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
         "views/credit_limit_request_views.xml",
+        "views/credit_partner_risk_views.xml",
+        "views/res_partner_views.xml",
         "views/credit_collections_menus.xml",
     ],
     "demo": ["demo/credit_collections_demo.xml"],

@@ -1,1 +1,7 @@
-from . import test_credit_limit_request, test_demo_portfolio, test_module, test_security
+from . import (
+    test_credit_limit_request,
+    test_credit_partner_risk,
+    test_demo_portfolio,
+    test_module,
+    test_security,
+)

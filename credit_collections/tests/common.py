@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -10,6 +13,14 @@ class CreditCollectionsCommon(AccountTestInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.today = fields.Date.context_today(cls.env["res.partner"])
+        cls.immediate_term = cls.env["account.payment.term"].create(
+            {
+                "name": "Immediate (credit tests)",
+                "company_id": False,
+                "line_ids": [Command.create({"value": "percent", "value_amount": 100.0})],
+            }
+        )
         cls.company = cls.company_data["company"]
         cls.other_company_data = cls.setup_other_company(name="Credit Other Company")
         cls.other_company = cls.other_company_data["company"]
@@ -46,3 +57,65 @@ class CreditCollectionsCommon(AccountTestInvoicingCommon):
             company_id=company.id,
             company_ids=[company.id],
         )
+
+    # Ledger helpers: amounts without taxes, due on the invoice date (immediate payment), so that
+    # an invoice dated N days ago is N days late.
+
+    @classmethod
+    def _invoice(
+        cls, partner, amount, days_ago=0, move_type="out_invoice", post=True, company=None, **values
+    ):
+        move = (
+            cls.env["account.move"]
+            .with_company(company or cls.company)
+            .create(
+                {
+                    "move_type": move_type,
+                    "partner_id": partner.id,
+                    "invoice_date": cls.today - timedelta(days=days_ago),
+                    "invoice_payment_term_id": cls.immediate_term.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Goods", "quantity": 1, "price_unit": amount, "tax_ids": []}
+                        )
+                    ],
+                    **values,
+                }
+            )
+        )
+        if post:
+            move.action_post()
+        return move
+
+    @classmethod
+    def _pay(cls, invoice, amount, days_ago=0, **values):
+        return (
+            cls.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create(
+                {"amount": amount, "payment_date": cls.today - timedelta(days=days_ago), **values}
+            )
+            ._create_payments()
+        )
+
+    @classmethod
+    def _sale_order(cls, partner, quantity, price, confirm=True, **values):
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": cls.product_a.id,
+                            "product_uom_qty": quantity,
+                            "price_unit": price,
+                            "tax_ids": [],
+                        }
+                    )
+                ],
+                **values,
+            }
+        )
+        if confirm:
+            order.action_confirm()
+        return order

@@ -45,6 +45,18 @@ class TestSecurity(CreditCollectionsCommon):
         self.request.with_user(self.credit_manager).unlink()
         self.assertFalse(self.request.exists())
 
+    def test_credit_figures_visible_per_company_and_read_only(self):
+        self._invoice(self.customer, 100.0)
+        self.env["credit.partner.risk"]._refresh(self.company, self.customer.ids)
+        figures = self.env["credit.partner.risk"].search([("partner_id", "=", self.customer.id)])
+        for user in (self.salesperson, self.collections_user, self.credit_manager):
+            with self.subTest(user=user.login):
+                self.assertEqual(self.customer.with_user(user).credit_exposure, 100.0)
+                with self.assertRaises(AccessError):
+                    figures.with_user(user).write({"exposure": 0.0})
+        other = self.env["credit.partner.risk"].with_user(self.other_company_manager)
+        self.assertFalse(other.search([("id", "=", figures.id)]))
+
     def test_user_without_credit_or_sales_group_sees_nothing(self):
         employee = self._new_user("cc_employee", "base.group_user")
         with self.assertRaises(AccessError):

@@ -1,0 +1,59 @@
+from odoo import api, fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    credit_risk_ids = fields.One2many(
+        "credit.partner.risk", "partner_id", string="Credit Figures", readonly=True
+    )
+    credit_risk_id = fields.Many2one(
+        "credit.partner.risk",
+        compute="_compute_credit_risk_id",
+        search="_search_credit_risk_id",
+        string="Credit Figures (current company)",
+    )
+    credit_risk_computed_on = fields.Date(
+        related="credit_risk_id.computed_on", string="Credit Figures As Of"
+    )
+    credit_exposure = fields.Monetary(related="credit_risk_id.exposure", string="Exposure")
+    credit_open_amount = fields.Monetary(related="credit_risk_id.open_amount")
+    credit_overdue_amount = fields.Monetary(related="credit_risk_id.overdue_amount")
+    credit_draft_invoice_amount = fields.Monetary(related="credit_risk_id.draft_invoice_amount")
+    credit_uninvoiced_order_amount = fields.Monetary(
+        related="credit_risk_id.uninvoiced_order_amount"
+    )
+    credit_available = fields.Monetary(
+        compute="_compute_credit_available",
+        string="Available Credit",
+        help="Credit limit less exposure, when the customer has a limit.",
+    )
+
+    @api.depends_context("company")
+    @api.depends("commercial_partner_id.credit_risk_ids")
+    def _compute_credit_risk_id(self):
+        risks = self.env["credit.partner.risk"].search(
+            [
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+            ]
+        )
+        risk_by_partner = {risk.partner_id: risk for risk in risks}
+        for partner in self:
+            partner.credit_risk_id = risk_by_partner.get(partner.commercial_partner_id)
+
+    def _search_credit_risk_id(self, operator, value):
+        risk_domain = [("id", operator, value), ("company_id", "=", self.env.company.id)]
+        return [("commercial_partner_id.credit_risk_ids", "any", risk_domain)]
+
+    @api.depends_context("company")
+    @api.depends("credit_risk_id.exposure")
+    def _compute_credit_available(self):
+        for partner in self:
+            limit = partner.commercial_partner_id.sudo().credit_limit
+            partner.credit_available = limit - partner.credit_exposure if limit else 0.0
+
+    def action_refresh_credit_risk(self):
+        """Recompute the credit figures of these customers in the current company, now."""
+        self.env["credit.partner.risk"]._refresh(self.env.company, self.commercial_partner_id.ids)
+        return True

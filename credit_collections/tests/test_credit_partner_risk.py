@@ -1,0 +1,198 @@
+from datetime import timedelta
+
+from odoo.tests import tagged
+
+from .common import CreditCollectionsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCreditPartnerRisk(CreditCollectionsCommon):
+    """Exact figures on hand-built ledgers (company currency USD, no taxes)."""
+
+    def setUp(self):
+        super().setUp()
+        self.partner = self.env["res.partner"].create(
+            {"name": "Ledger Customer", "is_company": True}
+        )
+
+    def _risk(self, partner=None, company=None):
+        partner = partner or self.partner
+        company = company or self.company
+        self.env["credit.partner.risk"]._refresh(company, partner.ids, self.today)
+        return self.env["credit.partner.risk"].search(
+            [("partner_id", "=", partner.id), ("company_id", "=", company.id)]
+        )
+
+    def test_aging_buckets_on_their_boundaries(self):
+        for days_late, amount in [
+            (-5, 1.0), (0, 2.0), (1, 4.0), (30, 8.0), (31, 16.0), (60, 32.0),
+            (61, 64.0), (90, 128.0), (91, 256.0), (120, 512.0), (121, 1024.0), (400, 2048.0),
+        ]:  # fmt: skip
+            self._invoice(self.partner, amount, days_ago=days_late)
+        risk = self._risk()
+        self.assertRecordValues(
+            risk,
+            [
+                {
+                    "amount_not_due": 3.0,
+                    "amount_late_1_30": 12.0,
+                    "amount_late_31_60": 48.0,
+                    "amount_late_61_90": 192.0,
+                    "amount_late_91_120": 768.0,
+                    "amount_late_120_plus": 3072.0,
+                    "open_amount": 4095.0,
+                    "overdue_amount": 4092.0,
+                    "exposure": 4095.0,
+                    "computed_on": self.today,
+                }
+            ],
+        )
+
+    def test_partial_payment_leaves_the_residual(self):
+        invoice = self._invoice(self.partner, 1000.0, days_ago=45)
+        self._pay(invoice, 400.0, days_ago=10)
+        risk = self._risk()
+        self.assertEqual(risk.amount_late_31_60, 600.0)
+        self.assertEqual(risk.open_amount, 600.0)
+
+    def test_credit_notes_reconciled_and_unapplied(self):
+        invoice = self._invoice(self.partner, 1000.0, days_ago=10)
+        refund = self._invoice(self.partner, 250.0, move_type="out_refund", days_ago=5)
+        (invoice + refund).line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        ).reconcile()
+        self._invoice(self.partner, 100.0, move_type="out_refund", days_ago=2)
+        risk = self._risk()
+        self.assertEqual(risk.amount_late_1_30, 650.0)
+        self.assertEqual(risk.open_amount, 650.0)
+
+    def test_unapplied_payment_reduces_exposure(self):
+        self._invoice(self.partner, 800.0, days_ago=3)
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.partner.id,
+                "amount": 300.0,
+                "date": self.today,
+            }
+        )
+        payment.action_post()
+        risk = self._risk()
+        self.assertEqual(risk.open_amount, 500.0)
+        self.assertEqual(risk.amount_not_due, -300.0)
+        self.assertEqual(risk.overdue_amount, 800.0)
+
+    def test_write_off_closes_the_invoice(self):
+        invoice = self._invoice(self.partner, 1000.0, days_ago=70)
+        self._pay(
+            invoice,
+            990.0,
+            payment_difference_handling="reconcile",
+            writeoff_account_id=self.company_data["default_account_expense"].id,
+            writeoff_label="Bank charges",
+        )
+        self.assertEqual(self._risk().exposure, 0.0)
+
+    def test_draft_invoices_and_uninvoiced_orders(self):
+        self._invoice(self.partner, 500.0, post=False)
+        self._invoice(self.partner, 120.0, move_type="out_refund", post=False)
+        self._invoice(self.partner, 1000.0, days_ago=1)
+        order = self._sale_order(self.partner, quantity=4, price=250.0)
+        self._sale_order(self.partner, quantity=1, price=999.0, confirm=False)  # a quotation
+        order._create_invoices()  # invoiced in draft: counted once, as a draft invoice
+        risk = self._risk()
+        self.assertEqual(risk.open_amount, 1000.0)
+        self.assertEqual(risk.draft_invoice_amount, 380.0 + 1000.0)
+        self.assertEqual(risk.uninvoiced_order_amount, 0.0)
+        self.assertEqual(risk.exposure, 1000.0 + 380.0 + 1000.0)
+
+    def test_uninvoiced_order_amount(self):
+        self._sale_order(self.partner, quantity=4, price=250.0)
+        self.assertEqual(self._risk().uninvoiced_order_amount, 1000.0)
+
+    def test_foreign_currency_in_company_currency(self):
+        eur = self.setup_other_currency("EUR", rates=[("2000-01-01", 2.0)])
+        self._invoice(self.partner, 1000.0, days_ago=40, currency_id=eur.id)
+        invoice = self._invoice(self.partner, 301.0, days_ago=5, currency_id=eur.id)
+        self._pay(invoice, 101.0, currency_id=eur.id)
+        self._sale_order(
+            self.partner, quantity=3, price=100.0, pricelist_id=self._eur_pricelist(eur).id
+        )
+        risk = self._risk()
+        self.assertEqual(risk.amount_late_31_60, 500.0)
+        self.assertEqual(risk.amount_late_1_30, 100.0)
+        self.assertEqual(risk.uninvoiced_order_amount, 150.0)
+
+    def _eur_pricelist(self, eur):
+        return self.env["product.pricelist"].create({"name": "EUR", "currency_id": eur.id})
+
+    def test_contacts_roll_up_to_their_company(self):
+        contact = self.env["res.partner"].create({"name": "Buyer", "parent_id": self.partner.id})
+        self._invoice(contact, 700.0, days_ago=2)
+        self._invoice(self.partner, 300.0, days_ago=2)
+        self.assertEqual(self._risk().open_amount, 1000.0)
+        self.assertEqual(contact.credit_open_amount, 1000.0)
+
+    def test_companies_are_kept_apart(self):
+        self._invoice(self.partner, 300.0, days_ago=2)
+        self._invoice(self.partner, 450.0, days_ago=2, company=self.other_company)
+        self.assertEqual(self._risk().open_amount, 300.0)
+        self.assertEqual(self._risk(company=self.other_company).open_amount, 450.0)
+        self.assertEqual(self.partner.credit_exposure, 300.0)
+        self.assertEqual(self.partner.with_company(self.other_company).credit_exposure, 450.0)
+
+    def test_available_credit_uses_odoo_credit_limit(self):
+        self.partner.credit_limit = 5000.0
+        self._invoice(self.partner, 1200.0, days_ago=2)
+        self.partner.action_refresh_credit_risk()
+        self.assertEqual(self.partner.credit_exposure, 1200.0)
+        self.assertEqual(self.partner.credit_available, 3800.0)
+
+    def test_figures_follow_payments_after_refresh(self):
+        invoice = self._invoice(self.partner, 1000.0, days_ago=20)
+        self.assertEqual(self._risk().open_amount, 1000.0)
+        self._pay(invoice, 1000.0)
+        self.assertEqual(self._risk().open_amount, 0.0)
+
+
+@tagged("post_install", "-at_install")
+class TestCreditRiskCron(CreditCollectionsCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customers = cls.env["res.partner"].create(
+            [{"name": f"Cron Customer {n}", "is_company": True} for n in range(5)]
+        )
+        for customer in cls.customers:
+            cls._invoice(customer, 100.0, days_ago=10)
+        cls.risks = cls.env["credit.partner.risk"]
+
+    def _rows(self):
+        return self.risks.search([("partner_id", "in", self.customers.ids)])
+
+    def test_refreshes_every_customer_in_batches_with_progress(self):
+        reports = []
+        self.risks._refresh_stale(lambda done, remaining: reports.append(remaining) or True, 2)
+        self.assertEqual(len(self._rows()), 5)
+        self.assertEqual(set(self._rows().mapped("computed_on")), {self.today})
+        self.assertEqual(reports[-1], 0)
+        self.assertEqual(reports, sorted(reports, reverse=True))
+
+    def test_second_run_the_same_day_does_nothing(self):
+        self.risks._refresh_stale(lambda *args, **kwargs: True)
+        self.assertEqual(self.risks._stale_partner_ids(self.company, self.today), [])
+
+    def test_run_cut_short_resumes_with_the_rest(self):
+        self.risks._refresh_stale(lambda *args, **kwargs: False, batch_size=2)
+        self.assertEqual(len(self._rows()), 2)
+        self.risks._refresh_stale(lambda *args, **kwargs: True, batch_size=2)
+        self.assertEqual(len(self._rows()), 5)
+
+    def test_stalest_customers_come_first(self):
+        self.risks._refresh_stale(lambda *args, **kwargs: True)
+        rows = self._rows().sudo()
+        rows[3].computed_on = self.today - timedelta(days=3)
+        rows[1].computed_on = self.today - timedelta(days=1)
+        stale = self.risks._stale_partner_ids(self.company, self.today)
+        self.assertEqual(stale, [rows[3].partner_id.id, rows[1].partner_id.id])
