@@ -16,6 +16,7 @@
         "data/ir_cron_data.xml",
         "views/credit_limit_request_views.xml",
         "views/credit_partner_risk_views.xml",
+        "views/credit_risk_policy_views.xml",
         "views/res_partner_views.xml",
         "views/credit_collections_menus.xml",
     ],

@@ -1,1 +1,5 @@
-from . import credit_demo_portfolio, credit_limit_request, credit_partner_risk, res_partner
+from . import credit_risk_policy
+from . import credit_limit_request
+from . import credit_partner_risk
+from . import res_partner
+from . import credit_demo_portfolio

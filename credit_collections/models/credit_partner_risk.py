@@ -1,5 +1,9 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
+
+from .credit_risk_policy import GRADES, RISK_FACTORS
 
 # Aging buckets: (field, first day late, last day late); None is open-ended. Not due is <= 0.
 AGING_BUCKETS = [
@@ -10,6 +14,24 @@ AGING_BUCKETS = [
     ("amount_late_91_120", 91, 120),
     ("amount_late_120_plus", 121, None),
 ]
+RECENT_DAYS = 91  # the "recent quarter" of the payment trend
+
+# Penalty of each risk factor, from 0 to 1, over the columns of the ``behaviour`` CTE.
+PENALTIES = {
+    "delay": SQL("LEAST(COALESCE(avg_days_late, 0) / 60.0, 1)"),
+    "late_share": SQL("COALESCE(late_share, 0)"),
+    "overdue": SQL(
+        "CASE WHEN open_amount > 0 THEN LEAST(GREATEST(overdue_amount / open_amount, 0), 1)"
+        " ELSE 0 END"
+    ),
+    "oldest": SQL("LEAST(GREATEST(oldest_days_late, 0) / 120.0, 1)"),
+    "disputes": SQL("LEAST(dispute_count / 3.0, 1)"),
+    "newness": SQL(
+        "CASE WHEN account_age_days IS NULL THEN 1"
+        " ELSE GREATEST(180 - account_age_days, 0) / 180.0 END"
+    ),
+    "trend": SQL("LEAST(GREATEST(COALESCE(trend_days, 0) / 30.0, 0), 1)"),
+}
 
 
 class CreditPartnerRisk(models.Model):
@@ -67,10 +89,69 @@ class CreditPartnerRisk(models.Model):
         readonly=True, help="Open receivable + draft invoices + confirmed orders not invoiced."
     )
 
+    avg_days_late = fields.Float(
+        string="Average Days Late",
+        digits=(16, 1),
+        readonly=True,
+        help="Days between due date and payment, weighted by amount, over the paid invoices "
+        "of the policy's look-back. Early payment counts as zero.",
+    )
+    late_share = fields.Float(
+        string="Paid Late", readonly=True, help="Share of the paid invoices paid after due date."
+    )
+    paid_invoice_count = fields.Integer(string="Paid Invoices", readonly=True)
+    oldest_days_late = fields.Integer(
+        string="Longest Current Delay", readonly=True, help="Days the oldest overdue item is late."
+    )
+    dispute_count = fields.Integer(
+        string="Open Disputes", readonly=True, help="Open invoices excluded from follow-up."
+    )
+    broken_promise_count = fields.Integer(string="Broken Promises", readonly=True)
+    account_age_days = fields.Integer(
+        string="Account Age (days)", readonly=True, help="Days since the first invoice."
+    )
+    trend_days = fields.Float(
+        string="Trend (days)",
+        digits=(16, 1),
+        readonly=True,
+        help="Average days late over the last quarter less the average before it: "
+        "positive when the customer pays later than it used to.",
+    )
+    score = fields.Integer(readonly=True, help="0 to 100: 100 is the safest customer.")
+    grade = fields.Selection([(grade, grade) for grade in GRADES], readonly=True, index=True)
+    penalty_delay = fields.Float(readonly=True)
+    penalty_late_share = fields.Float(readonly=True)
+    penalty_overdue = fields.Float(readonly=True)
+    penalty_oldest = fields.Float(readonly=True)
+    penalty_disputes = fields.Float(readonly=True)
+    penalty_newness = fields.Float(readonly=True)
+    penalty_trend = fields.Float(readonly=True)
+    score_reasons = fields.Text(
+        compute="_compute_score_reasons", help="The factors that cost the customer points."
+    )
+
     _partner_company_unique = models.Constraint(
         "UNIQUE (partner_id, company_id)",
         "A customer has one set of credit figures per company.",
     )
+
+    @api.depends("score", *(f"penalty_{code}" for code, _label in RISK_FACTORS))
+    def _compute_score_reasons(self):
+        policies = {}
+        for risk in self:
+            company = risk.company_id
+            policies.setdefault(company, self.env["credit.risk.policy"]._for_company(company))
+            weights = policies[company]._weights()
+            costs = sorted(
+                (
+                    (round(weights[code] * risk[f"penalty_{code}"]), self.env._(label))
+                    for code, label in RISK_FACTORS
+                ),
+                reverse=True,
+            )
+            risk.score_reasons = "\n".join(
+                f"-{points} {label}" for points, label in costs if points
+            ) or self.env._("Nothing costs this customer points.")
 
     @api.model
     def _refresh(self, company, partner_ids, today=None):
@@ -152,6 +233,93 @@ class CreditPartnerRisk(models.Model):
         return [partner_id for (partner_id,) in rows]
 
     def _refresh_query(self, company, partner_ids, today):
+        """The upsert of a batch: exposure, aging, payment behaviour and score in one statement."""
+        policy = self.env["credit.risk.policy"]._for_company(company)
+        names = [name for name, _first, _last in AGING_BUCKETS]
+        names += ["open_amount", "overdue_amount", "draft_invoice_amount"]
+        names += ["uninvoiced_order_amount", "exposure", "avg_days_late", "late_share"]
+        names += ["paid_invoice_count", "oldest_days_late", "dispute_count"]
+        names += ["account_age_days", "trend_days", "score", "grade"]
+        names += [f"penalty_{code}" for code, _label in RISK_FACTORS]
+        columns = SQL(", ").join(SQL.identifier(name) for name in names)
+        return SQL(
+            """
+            WITH partners AS (
+                SELECT unnest(%(partner_ids)s::int[]) AS partner_id
+            ),
+            %(figure_ctes)s,
+            behaviour AS (
+                SELECT partners.partner_id,
+                       %(bucket_values)s,
+                       COALESCE(aging.open_amount, 0) AS open_amount,
+                       COALESCE(aging.overdue_amount, 0) AS overdue_amount,
+                       COALESCE(drafts.draft_invoice_amount, 0) AS draft_invoice_amount,
+                       COALESCE(orders.uninvoiced_order_amount, 0) AS uninvoiced_order_amount,
+                       COALESCE(aging.open_amount, 0) + COALESCE(drafts.draft_invoice_amount, 0)
+                           + COALESCE(orders.uninvoiced_order_amount, 0) AS exposure,
+                       payments.avg_days_late,
+                       payments.late_share,
+                       COALESCE(payments.paid_invoice_count, 0) AS paid_invoice_count,
+                       GREATEST(COALESCE(aging.oldest_days_late, 0), 0) AS oldest_days_late,
+                       COALESCE(aging.dispute_count, 0) AS dispute_count,
+                       %(today)s::date - history.first_invoice_date AS account_age_days,
+                       payments.recent_days_late - payments.earlier_days_late AS trend_days
+                  FROM partners
+                  LEFT JOIN aging ON aging.partner_id = partners.partner_id
+                  LEFT JOIN drafts ON drafts.partner_id = partners.partner_id
+                  LEFT JOIN orders ON orders.partner_id = partners.partner_id
+                  LEFT JOIN payments ON payments.partner_id = partners.partner_id
+                  LEFT JOIN history ON history.partner_id = partners.partner_id
+            ),
+            penalized AS (
+                SELECT behaviour.*, %(penalties)s FROM behaviour
+            ),
+            scored AS (
+                SELECT penalized.*,
+                       GREATEST(0, LEAST(100, ROUND(100 - (%(points_lost)s))))::int AS score
+                  FROM penalized
+            )
+            INSERT INTO credit_partner_risk (
+                partner_id, company_id, computed_on, %(columns)s,
+                create_uid, create_date, write_uid, write_date
+            )
+            SELECT partner_id, %(company_id)s, %(today)s, %(select_columns)s,
+                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+              FROM (SELECT scored.*, %(grade)s AS grade FROM scored) AS graded
+            ON CONFLICT (partner_id, company_id) DO UPDATE SET
+                computed_on = EXCLUDED.computed_on,
+                %(updates)s,
+                write_uid = EXCLUDED.write_uid,
+                write_date = EXCLUDED.write_date
+            """,
+            partner_ids=partner_ids,
+            company_id=company.id,
+            today=today,
+            uid=self.env.uid,
+            figure_ctes=self._figure_ctes(company, partner_ids, today, policy),
+            bucket_values=SQL(", ").join(
+                SQL("COALESCE(aging.%s, 0) AS %s", name, name)
+                for name in (SQL.identifier(name) for name, _first, _last in AGING_BUCKETS)
+            ),
+            penalties=SQL(", ").join(
+                SQL("%s AS %s", PENALTIES[code], SQL.identifier(f"penalty_{code}"))
+                for code, _label in RISK_FACTORS
+            ),
+            points_lost=SQL(" + ").join(
+                SQL("%s * %s", weight, SQL.identifier(f"penalty_{code}"))
+                for code, weight in policy._weights().items()
+            ),
+            grade=self._grade_case(policy),
+            columns=columns,
+            select_columns=columns,
+            updates=SQL(", ").join(
+                SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
+                for name in names
+            ),
+        )
+
+    def _figure_ctes(self, company, partner_ids, today, policy):
+        """CTEs ``aging``, ``drafts``, ``orders``, ``payments`` and ``history`` by partner."""
         bucket_sums = SQL(", ").join(
             SQL(
                 "COALESCE(SUM(amount_residual) FILTER (WHERE %s), 0) AS %s",
@@ -160,31 +328,68 @@ class CreditPartnerRisk(models.Model):
             )
             for name, first, last in AGING_BUCKETS
         )
-        bucket_names = [SQL.identifier(name) for name, _first, _last in AGING_BUCKETS]
         return SQL(
             """
-            WITH partners AS (
-                SELECT unnest(%(partner_ids)s::int[]) AS partner_id
-            ),
-            open_items AS (
-                SELECT partner.commercial_partner_id AS partner_id,
-                       %(today)s::date - COALESCE(line.date_maturity, line.date) AS days_late,
-                       line.amount_residual
+            receivables AS (
+                SELECT partner.commercial_partner_id AS partner_id, line.id, line.balance,
+                       line.amount_residual, line.reconciled, line.no_followup,
+                       COALESCE(line.date_maturity, line.date) AS date_due, move.move_type,
+                       move.invoice_date
                   FROM account_move_line line
+                  JOIN account_move move ON move.id = line.move_id
                   JOIN account_account account ON account.id = line.account_id
                   JOIN res_partner partner ON partner.id = line.partner_id
                  WHERE line.company_id = %(company_id)s
                    AND line.parent_state = 'posted'
                    AND account.account_type = 'asset_receivable'
-                   AND NOT line.reconciled
                    AND partner.commercial_partner_id = ANY(%(partner_ids)s)
+            ),
+            open_items AS (
+                SELECT *, %(today)s::date - date_due AS days_late
+                  FROM receivables
+                 WHERE NOT reconciled
             ),
             aging AS (
                 SELECT partner_id, %(bucket_sums)s,
                        SUM(amount_residual) AS open_amount,
                        COALESCE(SUM(amount_residual) FILTER (WHERE days_late > 0), 0)
-                           AS overdue_amount
+                           AS overdue_amount,
+                       MAX(days_late) FILTER (WHERE amount_residual > 0) AS oldest_days_late,
+                       COUNT(DISTINCT id) FILTER (
+                           WHERE no_followup AND amount_residual > 0 AND move_type = 'out_invoice'
+                       ) AS dispute_count
                   FROM open_items
+                 GROUP BY partner_id
+            ),
+            paid_invoices AS (
+                SELECT receivables.partner_id, receivables.balance,
+                       GREATEST(MAX(partial.max_date) - receivables.date_due, 0) AS days_late,
+                       MAX(partial.max_date) AS paid_on
+                  FROM receivables
+                  JOIN account_partial_reconcile partial ON partial.debit_move_id = receivables.id
+                 WHERE receivables.reconciled AND receivables.move_type = 'out_invoice'
+                 GROUP BY receivables.partner_id, receivables.id, receivables.balance,
+                          receivables.date_due
+                HAVING MAX(partial.max_date) >= %(lookback_start)s
+            ),
+            payments AS (
+                SELECT partner_id,
+                       SUM(balance * days_late) / NULLIF(SUM(balance), 0) AS avg_days_late,
+                       COUNT(*) FILTER (WHERE days_late > 0)::float / COUNT(*) AS late_share,
+                       COUNT(*) AS paid_invoice_count,
+                       SUM(balance * days_late) FILTER (WHERE paid_on >= %(recent_start)s)
+                           / NULLIF(SUM(balance) FILTER (WHERE paid_on >= %(recent_start)s), 0)
+                           AS recent_days_late,
+                       SUM(balance * days_late) FILTER (WHERE paid_on < %(recent_start)s)
+                           / NULLIF(SUM(balance) FILTER (WHERE paid_on < %(recent_start)s), 0)
+                           AS earlier_days_late
+                  FROM paid_invoices
+                 GROUP BY partner_id
+            ),
+            history AS (
+                SELECT partner_id, MIN(invoice_date) AS first_invoice_date
+                  FROM receivables
+                 WHERE move_type = 'out_invoice'
                  GROUP BY partner_id
             ),
             drafts AS (
@@ -213,53 +418,27 @@ class CreditPartnerRisk(models.Model):
                    AND line.product_uom_qty > 0
                    AND partner.commercial_partner_id = ANY(%(partner_ids)s)
                  GROUP BY partner.commercial_partner_id
-            ),
-            figures AS (
-                SELECT partners.partner_id,
-                       %(bucket_values)s,
-                       COALESCE(aging.open_amount, 0) AS open_amount,
-                       COALESCE(aging.overdue_amount, 0) AS overdue_amount,
-                       COALESCE(drafts.draft_invoice_amount, 0) AS draft_invoice_amount,
-                       COALESCE(orders.uninvoiced_order_amount, 0) AS uninvoiced_order_amount
-                  FROM partners
-                  LEFT JOIN aging ON aging.partner_id = partners.partner_id
-                  LEFT JOIN drafts ON drafts.partner_id = partners.partner_id
-                  LEFT JOIN orders ON orders.partner_id = partners.partner_id
             )
-            INSERT INTO credit_partner_risk (
-                partner_id, company_id, computed_on, %(bucket_columns)s, open_amount,
-                overdue_amount, draft_invoice_amount, uninvoiced_order_amount, exposure,
-                create_uid, create_date, write_uid, write_date
-            )
-            SELECT partner_id, %(company_id)s, %(today)s, %(bucket_columns)s, open_amount,
-                   overdue_amount, draft_invoice_amount, uninvoiced_order_amount,
-                   open_amount + draft_invoice_amount + uninvoiced_order_amount,
-                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-              FROM figures
-            ON CONFLICT (partner_id, company_id) DO UPDATE SET
-                computed_on = EXCLUDED.computed_on,
-                %(bucket_updates)s,
-                open_amount = EXCLUDED.open_amount,
-                overdue_amount = EXCLUDED.overdue_amount,
-                draft_invoice_amount = EXCLUDED.draft_invoice_amount,
-                uninvoiced_order_amount = EXCLUDED.uninvoiced_order_amount,
-                exposure = EXCLUDED.exposure,
-                write_uid = EXCLUDED.write_uid,
-                write_date = EXCLUDED.write_date
             """,
-            partner_ids=partner_ids,
             company_id=company.id,
+            partner_ids=partner_ids,
             today=today,
+            lookback_start=today - relativedelta(months=policy.lookback_months),
+            recent_start=today - relativedelta(days=RECENT_DAYS),
             digits=company.currency_id.decimal_places,
-            uid=self.env.uid,
             bucket_sums=bucket_sums,
-            bucket_values=SQL(", ").join(
-                SQL("COALESCE(aging.%s, 0) AS %s", name, name) for name in bucket_names
+        )
+
+    @staticmethod
+    def _grade_case(policy):
+        thresholds = policy._grade_thresholds()
+        return SQL(
+            "CASE %s ELSE %s END",
+            SQL(" ").join(
+                SQL("WHEN score >= %s THEN %s", minimum, grade)
+                for grade, minimum in zip(GRADES, thresholds, strict=False)
             ),
-            bucket_columns=SQL(", ").join(bucket_names),
-            bucket_updates=SQL(", ").join(
-                SQL("%s = EXCLUDED.%s", name, name) for name in bucket_names
-            ),
+            GRADES[-1],
         )
 
     @staticmethod

@@ -23,6 +23,9 @@ class ResPartner(models.Model):
     credit_uninvoiced_order_amount = fields.Monetary(
         related="credit_risk_id.uninvoiced_order_amount"
     )
+    credit_score = fields.Integer(related="credit_risk_id.score", string="Risk Score")
+    credit_grade = fields.Selection(related="credit_risk_id.grade", string="Risk Grade")
+    credit_score_reasons = fields.Text(related="credit_risk_id.score_reasons", string="Why")
     credit_available = fields.Monetary(
         compute="_compute_credit_available",
         string="Available Credit",

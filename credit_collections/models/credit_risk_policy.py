@@ -1,0 +1,130 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# Risk factors: (code, label). Each scores a penalty from 0 (no risk) to 1 (full risk); the
+# policy's weight for a factor is the number of score points a full penalty costs.
+RISK_FACTORS = [
+    ("delay", "Pays late on average"),
+    ("late_share", "Many invoices paid late"),
+    ("overdue", "Much of the open balance is overdue"),
+    ("oldest", "An invoice is long overdue"),
+    ("disputes", "Open disputes"),
+    ("newness", "Young account"),
+    ("trend", "Pays later than before"),
+]
+GRADES = ["A", "B", "C", "D", "E"]
+
+
+class CreditRiskPolicy(models.Model):
+    """How a company scores its customers' credit risk: one policy per company.
+
+    Kept apart from the company (and from Settings, which only administrators may open) so that
+    Credit Managers own it. Defaults follow common credit-scoring practice: payment delay and
+    overdue share weigh most; together the weights may cost the whole 100 points.
+    """
+
+    _name = "credit.risk.policy"
+    _description = "Credit Risk Policy"
+    _inherit = ["mail.thread"]
+    _rec_name = "company_id"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, default=lambda self: self.env.company
+    )
+    lookback_months = fields.Integer(
+        string="Payment History (months)",
+        default=12,
+        tracking=True,
+        help="Invoices paid longer ago are left out of the payment behaviour figures.",
+    )
+    weight_delay = fields.Integer(default=25, tracking=True, help="Full penalty at 60 days late.")
+    weight_late_share = fields.Integer(
+        default=15, tracking=True, help="Full penalty when every invoice was paid late."
+    )
+    weight_overdue = fields.Integer(
+        default=20, tracking=True, help="Full penalty when the whole open balance is overdue."
+    )
+    weight_oldest = fields.Integer(
+        default=15, tracking=True, help="Full penalty at 120 days overdue."
+    )
+    weight_disputes = fields.Integer(
+        default=10, tracking=True, help="Full penalty at three open disputes."
+    )
+    weight_newness = fields.Integer(
+        default=5, tracking=True, help="Full penalty for no history, none after six months."
+    )
+    weight_trend = fields.Integer(
+        default=10,
+        tracking=True,
+        help="Full penalty when the last quarter was paid 30 days later than before.",
+    )
+    grade_a_min = fields.Integer(string="Grade A from", default=80, tracking=True)
+    grade_b_min = fields.Integer(string="Grade B from", default=65, tracking=True)
+    grade_c_min = fields.Integer(string="Grade C from", default=50, tracking=True)
+    grade_d_min = fields.Integer(string="Grade D from", default=35, tracking=True)
+
+    _company_unique = models.Constraint(
+        "UNIQUE (company_id)", "A company has a single credit risk policy."
+    )
+
+    @api.constrains("lookback_months")
+    def _check_lookback_months(self):
+        if any(policy.lookback_months < 1 for policy in self):
+            raise ValidationError(self.env._("The payment history must cover at least one month."))
+
+    @api.constrains(*(f"weight_{code}" for code, _label in RISK_FACTORS))
+    def _check_weights(self):
+        for policy in self:
+            weights = policy._weights()
+            if any(weight < 0 for weight in weights.values()):
+                raise ValidationError(self.env._("Risk factor weights cannot be negative."))
+            if sum(weights.values()) > 100:
+                raise ValidationError(
+                    self.env._(
+                        "The risk factor weights add up to %(total)s: together they may cost "
+                        "at most the 100 points of the score.",
+                        total=sum(weights.values()),
+                    )
+                )
+
+    @api.constrains("grade_a_min", "grade_b_min", "grade_c_min", "grade_d_min")
+    def _check_grade_thresholds(self):
+        for policy in self:
+            a, b, c, d = policy._grade_thresholds()
+            if not 100 >= a > b > c > d > 0:
+                raise ValidationError(
+                    self.env._(
+                        "Grade thresholds must fall from A to D between 100 and 1; "
+                        "got A %(a)s, B %(b)s, C %(c)s, D %(d)s.",
+                        a=a,
+                        b=b,
+                        c=c,
+                        d=d,
+                    )
+                )
+
+    @api.model
+    def _for_company(self, company):
+        """The company's policy, created with the defaults the first time it is needed."""
+        policy = self.sudo().search([("company_id", "=", company.id)])
+        return policy or self.sudo().create({"company_id": company.id})
+
+    @api.model
+    def _action_open_current(self):
+        """Open the current company's policy (created with the defaults on first use)."""
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self._for_company(self.env.company).id,
+            "view_mode": "form",
+            "name": self.env._("Risk Policy"),
+        }
+
+    def _weights(self):
+        self.ensure_one()
+        return {code: self[f"weight_{code}"] for code, _label in RISK_FACTORS}
+
+    def _grade_thresholds(self):
+        """Lowest score of grades A to D; below the last one is E."""
+        self.ensure_one()
+        return [self[f"grade_{grade.lower()}_min"] for grade in GRADES[:-1]]
