@@ -31,6 +31,7 @@ class CreditLimitRequest(models.Model):
     current_limit = fields.Monetary(
         compute="_compute_current_limit",
         store=True,
+        precompute=True,
         readonly=True,
         help="The customer's limit in this company when the request was made.",
     )
@@ -43,6 +44,13 @@ class CreditLimitRequest(models.Model):
         readonly=True,
         tracking=True,
         index=True,
+    )
+    origin = fields.Selection(
+        [("manual", "Manual"), ("automatic", "Payment history")],
+        default="manual",
+        required=True,
+        readonly=True,
+        help="Payment history: proposed by the nightly recompute from the risk policy.",
     )
     requested_by_id = fields.Many2one(
         "res.users", readonly=True, default=lambda self: self.env.user
@@ -75,23 +83,7 @@ class CreditLimitRequest(models.Model):
     def action_approve(self):
         """Apply the requested limits; the requests are closed and the partners' chatter tells."""
         self._check_decidable()
-        for request in self:
-            partner = request.partner_id.with_company(request.company_id)
-            partner.sudo().write(
-                {"credit_limit": request.requested_limit, "use_partner_credit_limit": True}
-            )
-            partner.message_post(
-                body=self.env._(
-                    "Credit limit in %(company)s changed from %(old)s to %(new)s "
-                    "(request by %(requester)s, approved by %(approver)s): %(reason)s",
-                    company=request.company_id.name,
-                    old=request.current_limit,
-                    new=request.requested_limit,
-                    requester=request.requested_by_id.name,
-                    approver=self.env.user.name,
-                    reason=request.reason,
-                )
-            )
+        self._apply_limits()
         self._set_decision("approved")
 
     def action_reject(self):
@@ -115,6 +107,89 @@ class CreditLimitRequest(models.Model):
                     requests=", ".join(decided.mapped("display_name")),
                 )
             )
+
+    def _apply_limits(self):
+        for request in self:
+            partner = request.partner_id.with_company(request.company_id)
+            partner.sudo().write(
+                {"credit_limit": request.requested_limit, "use_partner_credit_limit": True}
+            )
+            partner.message_post(
+                body=self.env._(
+                    "Credit limit in %(company)s changed from %(old)s to %(new)s "
+                    "(request by %(requester)s, approved by %(approver)s): %(reason)s",
+                    company=request.company_id.name,
+                    old=request.current_limit,
+                    new=request.requested_limit,
+                    requester=request.requested_by_id.name,
+                    approver=self.env.user.name,
+                    reason=request.reason,
+                )
+            )
+
+    @api.model
+    def _propose_from_risks(self, risks):
+        """Turn the suggested limits of ``risks`` (one company) into limit changes.
+
+        Changes within the policy's tolerance, and starter limits, are applied at once and
+        recorded as approved requests; the others wait for a Credit Manager. Customers with a
+        request already waiting are left alone.
+        """
+        company = risks.company_id
+        policy = self.env["credit.risk.policy"]._for_company(company)
+        if not risks or policy.limit_mode == "off":
+            return self.browse()
+        waiting = self.search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "to_approve"),
+                ("partner_id", "in", risks.partner_id.ids),
+            ]
+        ).partner_id
+        automatic, to_approve = [], []
+        for risk in risks.filtered(lambda risk: risk.partner_id not in waiting):
+            change = self._proposed_change(risk, policy)
+            if change:
+                values, apply_now = change
+                (automatic if apply_now else to_approve).append(values)
+        self.create(to_approve)
+        applied = self.create(automatic)
+        applied._apply_limits()
+        applied._set_decision("approved")
+        return applied
+
+    @api.model
+    def _proposed_change(self, risk, policy):
+        """``(request values, apply now?)`` for one customer, or None when nothing changes."""
+        company = risk.company_id
+        partner = risk.partner_id.with_company(company).sudo()
+        current, suggested = partner.credit_limit, risk.suggested_limit
+        if company.currency_id.is_zero(suggested - current):
+            return None
+        if partner.use_partner_credit_limit:
+            reason = self.env._(
+                "Suggested from payment history: grade %(grade)s, score %(score)s, "
+                "average monthly sales %(sales)s.",
+                grade=risk.grade,
+                score=risk.score,
+                sales=company.currency_id.round(risk.avg_monthly_sales),
+            )
+            apply_now = policy._within_tolerance(current, suggested)
+        elif company.account_use_credit_limit and (
+            risk.account_age_days is None or risk.account_age_days < policy.starter_days
+        ):
+            reason = self.env._("Starter limit for a young account.")
+            apply_now = policy.limit_mode == "auto"
+        else:
+            return None
+        values = {
+            "partner_id": partner.id,
+            "company_id": company.id,
+            "requested_limit": suggested,
+            "reason": reason,
+            "origin": "automatic",
+        }
+        return values, apply_now
 
     def _set_decision(self, state):
         self.write(

@@ -117,6 +117,16 @@ class CreditPartnerRisk(models.Model):
         help="Average days late over the last quarter less the average before it: "
         "positive when the customer pays later than it used to.",
     )
+    avg_monthly_sales = fields.Monetary(
+        string="Average Monthly Sales",
+        readonly=True,
+        help="Posted invoices less credit notes over the look-back, per month.",
+    )
+    suggested_limit = fields.Monetary(
+        readonly=True,
+        help="Months of average sales times the grade's multiplier, rounded and kept between "
+        "floor and ceiling; the starter limit for young accounts.",
+    )
     score = fields.Integer(readonly=True, help="0 to 100: 100 is the safest customer.")
     grade = fields.Selection([(grade, grade) for grade in GRADES], readonly=True, index=True)
     penalty_delay = fields.Float(readonly=True)
@@ -186,9 +196,14 @@ class CreditPartnerRisk(models.Model):
         for company, partner_ids in work:
             for batch in split_every(batch_size, partner_ids, list):
                 self._refresh(company, batch, today)
+                self._propose_limits(company, batch)
                 remaining -= len(batch)
                 if not progress(len(batch), remaining=remaining):
                     return
+
+    def _propose_limits(self, company, partner_ids):
+        risks = self.search([("company_id", "=", company.id), ("partner_id", "in", partner_ids)])
+        self.env["credit.limit.request"].sudo()._propose_from_risks(risks)
 
     def _stale_partner_ids(self, company, today):
         """Customers with receivable items, draft invoices, orders or figures in ``company``."""
@@ -239,7 +254,8 @@ class CreditPartnerRisk(models.Model):
         names += ["open_amount", "overdue_amount", "draft_invoice_amount"]
         names += ["uninvoiced_order_amount", "exposure", "avg_days_late", "late_share"]
         names += ["paid_invoice_count", "oldest_days_late", "dispute_count"]
-        names += ["account_age_days", "trend_days", "score", "grade"]
+        names += ["account_age_days", "trend_days", "avg_monthly_sales", "score", "grade"]
+        names += ["suggested_limit"]
         names += [f"penalty_{code}" for code, _label in RISK_FACTORS]
         columns = SQL(", ").join(SQL.identifier(name) for name in names)
         return SQL(
@@ -263,13 +279,15 @@ class CreditPartnerRisk(models.Model):
                        GREATEST(COALESCE(aging.oldest_days_late, 0), 0) AS oldest_days_late,
                        COALESCE(aging.dispute_count, 0) AS dispute_count,
                        %(today)s::date - history.first_invoice_date AS account_age_days,
-                       payments.recent_days_late - payments.earlier_days_late AS trend_days
+                       payments.recent_days_late - payments.earlier_days_late AS trend_days,
+                       COALESCE(sales.avg_monthly_sales, 0) AS avg_monthly_sales
                   FROM partners
                   LEFT JOIN aging ON aging.partner_id = partners.partner_id
                   LEFT JOIN drafts ON drafts.partner_id = partners.partner_id
                   LEFT JOIN orders ON orders.partner_id = partners.partner_id
                   LEFT JOIN payments ON payments.partner_id = partners.partner_id
                   LEFT JOIN history ON history.partner_id = partners.partner_id
+                  LEFT JOIN sales ON sales.partner_id = partners.partner_id
             ),
             penalized AS (
                 SELECT behaviour.*, %(penalties)s FROM behaviour
@@ -285,7 +303,10 @@ class CreditPartnerRisk(models.Model):
             )
             SELECT partner_id, %(company_id)s, %(today)s, %(select_columns)s,
                    %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-              FROM (SELECT scored.*, %(grade)s AS grade FROM scored) AS graded
+              FROM (
+                  SELECT graded.*, %(suggested_limit)s AS suggested_limit
+                    FROM (SELECT scored.*, %(grade)s AS grade FROM scored) AS graded
+              ) AS limited
             ON CONFLICT (partner_id, company_id) DO UPDATE SET
                 computed_on = EXCLUDED.computed_on,
                 %(updates)s,
@@ -310,6 +331,7 @@ class CreditPartnerRisk(models.Model):
                 for code, weight in policy._weights().items()
             ),
             grade=self._grade_case(policy),
+            suggested_limit=self._suggested_limit_expression(policy),
             columns=columns,
             select_columns=columns,
             updates=SQL(", ").join(
@@ -392,6 +414,17 @@ class CreditPartnerRisk(models.Model):
                  WHERE move_type = 'out_invoice'
                  GROUP BY partner_id
             ),
+            sales AS (
+                SELECT move.commercial_partner_id AS partner_id,
+                       SUM(move.amount_total_signed) / %(lookback_months)s AS avg_monthly_sales
+                  FROM account_move move
+                 WHERE move.company_id = %(company_id)s
+                   AND move.state = 'posted'
+                   AND move.move_type IN ('out_invoice', 'out_refund')
+                   AND move.invoice_date >= %(lookback_start)s
+                   AND move.commercial_partner_id = ANY(%(partner_ids)s)
+                 GROUP BY move.commercial_partner_id
+            ),
             drafts AS (
                 SELECT move.commercial_partner_id AS partner_id,
                        SUM(move.amount_total_signed) AS draft_invoice_amount
@@ -424,9 +457,36 @@ class CreditPartnerRisk(models.Model):
             partner_ids=partner_ids,
             today=today,
             lookback_start=today - relativedelta(months=policy.lookback_months),
+            lookback_months=policy.lookback_months,
             recent_start=today - relativedelta(days=RECENT_DAYS),
             digits=company.currency_id.decimal_places,
             bucket_sums=bucket_sums,
+        )
+
+    @staticmethod
+    def _suggested_limit_expression(policy):
+        multiplier = SQL(
+            "CASE grade %s END",
+            SQL(" ").join(
+                SQL("WHEN %s THEN %s", grade, factor)
+                for grade, factor in policy._limit_multipliers().items()
+            ),
+        )
+        limit = SQL(
+            "GREATEST(%s, ROUND((avg_monthly_sales * %s * %s / %s)::numeric) * %s)",
+            policy.limit_floor,
+            policy.limit_sales_months,
+            multiplier,
+            policy.limit_rounding,
+            policy.limit_rounding,
+        )
+        if policy.limit_ceiling:
+            limit = SQL("LEAST(%s, %s)", policy.limit_ceiling, limit)
+        return SQL(
+            "CASE WHEN account_age_days IS NULL OR account_age_days < %s THEN %s ELSE %s END",
+            policy.starter_days,
+            policy.starter_limit,
+            limit,
         )
 
     @staticmethod

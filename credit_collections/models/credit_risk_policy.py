@@ -58,6 +58,49 @@ class CreditRiskPolicy(models.Model):
         tracking=True,
         help="Full penalty when the last quarter was paid 30 days later than before.",
     )
+    limit_mode = fields.Selection(
+        [
+            ("off", "Off"),
+            ("suggest", "Suggest: every change is a request"),
+            ("auto", "Apply changes within tolerance, request the others"),
+        ],
+        string="Dynamic Limits",
+        default="auto",
+        required=True,
+        tracking=True,
+        help="Applies to customers with a credit limit of their own, and gives young accounts "
+        "the starter limit when the company checks credit limits.",
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    limit_sales_months = fields.Float(
+        string="Months of Sales",
+        default=2.0,
+        tracking=True,
+        help="The suggested limit covers this many months of average credit sales.",
+    )
+    limit_multiplier_a = fields.Float(string="Multiplier A", default=1.5, tracking=True)
+    limit_multiplier_b = fields.Float(string="Multiplier B", default=1.0, tracking=True)
+    limit_multiplier_c = fields.Float(string="Multiplier C", default=0.6, tracking=True)
+    limit_multiplier_d = fields.Float(string="Multiplier D", default=0.3, tracking=True)
+    limit_multiplier_e = fields.Float(string="Multiplier E", default=0.0, tracking=True)
+    limit_rounding = fields.Monetary(string="Round To", default=500.0, tracking=True)
+    limit_floor = fields.Monetary(string="Floor", default=0.0, tracking=True)
+    limit_ceiling = fields.Monetary(
+        string="Ceiling", default=0.0, tracking=True, help="Zero for no ceiling."
+    )
+    starter_limit = fields.Monetary(default=2000.0, tracking=True)
+    starter_days = fields.Integer(
+        string="Young Account (days)",
+        default=90,
+        tracking=True,
+        help="Accounts younger than this, or without invoices, get the starter limit.",
+    )
+    limit_tolerance = fields.Float(
+        string="Tolerance (%)",
+        default=10.0,
+        tracking=True,
+        help="Changes within this share of the current limit apply without a request.",
+    )
     grade_a_min = fields.Integer(string="Grade A from", default=80, tracking=True)
     grade_b_min = fields.Integer(string="Grade B from", default=65, tracking=True)
     grade_c_min = fields.Integer(string="Grade C from", default=50, tracking=True)
@@ -103,6 +146,44 @@ class CreditRiskPolicy(models.Model):
                     )
                 )
 
+    @api.constrains(
+        "limit_sales_months",
+        "limit_rounding",
+        "limit_floor",
+        "limit_ceiling",
+        "starter_limit",
+        "starter_days",
+        "limit_tolerance",
+        *(f"limit_multiplier_{grade.lower()}" for grade in GRADES),
+    )
+    def _check_limit_settings(self):
+        for policy in self:
+            if min(policy._limit_multipliers().values()) < 0:
+                raise ValidationError(self.env._("Limit multipliers cannot be negative."))
+            if min(policy.limit_floor, policy.limit_ceiling, policy.starter_limit) < 0:
+                raise ValidationError(
+                    self.env._("Floor, ceiling and starter limit cannot be negative.")
+                )
+            if policy.limit_ceiling and policy.limit_floor > policy.limit_ceiling:
+                raise ValidationError(
+                    self.env._(
+                        "The limit floor (%(floor)s) is above the ceiling (%(ceiling)s).",
+                        floor=policy.limit_floor,
+                        ceiling=policy.limit_ceiling,
+                    )
+                )
+            if policy.limit_rounding <= 0 or policy.limit_sales_months <= 0:
+                raise ValidationError(
+                    self.env._("Rounding and months of sales must be greater than zero.")
+                )
+            if not 0 <= policy.limit_tolerance <= 100 or policy.starter_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The tolerance is a percentage from 0 to 100, and the young account "
+                        "age cannot be negative."
+                    )
+                )
+
     @api.model
     def _for_company(self, company):
         """The company's policy, created with the defaults the first time it is needed."""
@@ -123,6 +204,17 @@ class CreditRiskPolicy(models.Model):
     def _weights(self):
         self.ensure_one()
         return {code: self[f"weight_{code}"] for code, _label in RISK_FACTORS}
+
+    def _limit_multipliers(self):
+        self.ensure_one()
+        return {grade: self[f"limit_multiplier_{grade.lower()}"] for grade in GRADES}
+
+    def _within_tolerance(self, current, suggested):
+        """Whether moving a limit from ``current`` to ``suggested`` needs no approval."""
+        self.ensure_one()
+        return self.limit_mode == "auto" and abs(suggested - current) <= (
+            current * self.limit_tolerance / 100
+        )
 
     def _grade_thresholds(self):
         """Lowest score of grades A to D; below the last one is E."""

@@ -56,6 +56,45 @@ class ResPartner(models.Model):
             limit = partner.commercial_partner_id.sudo().credit_limit
             partner.credit_available = limit - partner.credit_exposure if limit else 0.0
 
+    def write(self, vals):
+        """A credit limit typed in by anyone but a Credit Manager becomes a change request."""
+        if "credit_limit" in vals and not self.env.su:
+            if not self.env.user.has_group("credit_collections.group_credit_manager"):
+                vals = dict(vals)
+                self._request_credit_limit(vals.pop("credit_limit"))
+                vals.pop("use_partner_credit_limit", None)
+                if not vals:
+                    return True
+            else:
+                self._log_credit_limit_change(vals["credit_limit"])
+        return super().write(vals)
+
+    def _request_credit_limit(self, limit):
+        self.env["credit.limit.request"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "requested_limit": limit,
+                    "reason": self.env._(
+                        "Changed on the customer form by %(user)s.", user=self.env.user.name
+                    ),
+                }
+                for partner in self.commercial_partner_id
+            ]
+        )
+
+    def _log_credit_limit_change(self, limit):
+        for partner in self:
+            partner.message_post(
+                body=self.env._(
+                    "Credit limit in %(company)s changed from %(old)s to %(new)s by %(user)s.",
+                    company=self.env.company.name,
+                    old=partner.credit_limit,
+                    new=limit,
+                    user=self.env.user.name,
+                )
+            )
+
     def action_refresh_credit_risk(self):
         """Recompute the credit figures of these customers in the current company, now."""
         self.env["credit.partner.risk"]._refresh(self.env.company, self.commercial_partner_id.ids)
