@@ -96,15 +96,14 @@ class CreditDemoPortfolio(models.AbstractModel):
             for partner, customer in zip(partners, PORTFOLIO, strict=True)
         ]
         invoices = self._create_invoices(plans_by_partner, product, today)
+        invoices_by_partner = invoices.grouped("partner_id")
         for partner, customer in zip(partners, PORTFOLIO, strict=True):
             finish = getattr(self, f"_finish_{customer.profile}", None)
             if finish:
-                finish(
-                    partner,
-                    invoices.filtered(lambda inv, p=partner: inv.partner_id == p),
-                    product,
-                    today,
-                )
+                finish(partner, invoices_by_partner[partner], product, today)
+        risks = self.env["credit.partner.risk"]
+        risks._refresh(company, partners.ids, today)
+        risks._propose_limits(company, partners.ids)
         return partners
 
     def _demo_partners(self):

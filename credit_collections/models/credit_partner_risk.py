@@ -173,6 +173,7 @@ class CreditPartnerRisk(models.Model):
         self.env.flush_all()
         self.env.execute_query(self._refresh_query(company, list(partner_ids), today))
         self.invalidate_model()
+        self.env["res.partner"].invalidate_model(["credit_risk_ids", "credit_risk_id"])
 
     @api.model
     def _cron_refresh(self):

@@ -74,6 +74,15 @@ class TestDemoPortfolio(CreditCollectionsCommon):
             self.assertGreater(partner.credit + quotation.amount_total, partner.credit_limit)
             self.assertGreater(partner.credit_limit, 0)
 
+    def test_credit_figures_are_ready_on_first_start(self):
+        grades = {partner.credit_grade for partner in self.partners}
+        self.assertTrue(all(grades))
+        self.assertGreaterEqual(len(grades), 3, "a spread of grades")
+        for partner in self._partners_of("chronic"):
+            self.assertIn(partner.credit_grade, ("D", "E"))
+        for partner in self._partners_of("prompt"):
+            self.assertIn(partner.credit_grade, ("A", "B"))
+
     def test_credit_note_reduces_an_open_invoice(self):
         partner = self._partners_of("credit_note")
         credit_note = self.env["account.move"].search(
