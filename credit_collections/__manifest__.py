@@ -18,6 +18,8 @@
         "views/credit_partner_risk_views.xml",
         "views/credit_risk_policy_views.xml",
         "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
+        "views/credit_hold_release_wizard_views.xml",
         "views/credit_collections_menus.xml",
     ],
     "demo": ["demo/credit_collections_demo.xml"],

@@ -3,3 +3,4 @@ from . import credit_limit_request
 from . import credit_partner_risk
 from . import res_partner
 from . import credit_demo_portfolio
+from . import sale_order

@@ -101,6 +101,29 @@ class CreditRiskPolicy(models.Model):
         tracking=True,
         help="Changes within this share of the current limit apply without a request.",
     )
+    hold_over_limit = fields.Boolean(
+        string="Hold Orders Over Limit",
+        default=True,
+        tracking=True,
+        help="Hold a quotation when its amount and the customer's exposure exceed the limit "
+        "(when the company checks credit limits).",
+    )
+    hold_overdue = fields.Boolean(string="Hold Delinquent Customers", default=True, tracking=True)
+    hold_overdue_days = fields.Integer(
+        string="Overdue More Than (days)",
+        default=30,
+        tracking=True,
+        help="Hold the quotations of customers with an invoice overdue longer than this.",
+    )
+    hold_grade = fields.Boolean(string="Hold Poor Grades", default=True, tracking=True)
+    hold_worst_grade = fields.Selection(
+        [(grade, grade) for grade in GRADES],
+        string="Worst Grade Allowed",
+        default="D",
+        required=True,
+        tracking=True,
+        help="Customers graded worse than this are held.",
+    )
     grade_a_min = fields.Integer(string="Grade A from", default=80, tracking=True)
     grade_b_min = fields.Integer(string="Grade B from", default=65, tracking=True)
     grade_c_min = fields.Integer(string="Grade C from", default=50, tracking=True)
@@ -183,6 +206,13 @@ class CreditRiskPolicy(models.Model):
                         "age cannot be negative."
                     )
                 )
+
+    @api.constrains("hold_overdue_days")
+    def _check_hold_overdue_days(self):
+        if any(policy.hold_overdue_days < 0 for policy in self):
+            raise ValidationError(
+                self.env._("The overdue days of the hold rule cannot be negative.")
+            )
 
     @api.model
     def _for_company(self, company):

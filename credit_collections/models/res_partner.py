@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class ResPartner(models.Model):
@@ -23,6 +24,13 @@ class ResPartner(models.Model):
     credit_uninvoiced_order_amount = fields.Monetary(
         related="credit_risk_id.uninvoiced_order_amount"
     )
+    credit_hold = fields.Boolean(
+        string="Credit Hold",
+        company_dependent=True,
+        copy=False,
+        help="Hold every quotation of this customer in this company until lifted.",
+    )
+    credit_hold_note = fields.Char(string="Hold Reason", company_dependent=True, copy=False)
     credit_score = fields.Integer(related="credit_risk_id.score", string="Risk Score")
     credit_grade = fields.Selection(related="credit_risk_id.grade", string="Risk Grade")
     credit_score_reasons = fields.Text(related="credit_risk_id.score_reasons", string="Why")
@@ -58,6 +66,8 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         """A credit limit typed in by anyone but a Credit Manager becomes a change request."""
+        if {"credit_hold", "credit_hold_note"} & vals.keys() and not self.env.su:
+            self._check_credit_hold_change(vals)
         if "credit_limit" in vals and not self.env.su:
             if not self.env.user.has_group("credit_collections.group_credit_manager"):
                 vals = dict(vals)
@@ -68,6 +78,21 @@ class ResPartner(models.Model):
             else:
                 self._log_credit_limit_change(vals["credit_limit"])
         return super().write(vals)
+
+    def _check_credit_hold_change(self, vals):
+        if not self.env.user.has_group("credit_collections.group_credit_manager"):
+            raise AccessError(self.env._("Only a Credit Manager can put a customer on hold."))
+        if "credit_hold" in vals:
+            for partner in self:
+                partner.message_post(
+                    body=self.env._(
+                        "%(user)s %(action)s the credit hold in %(company)s: %(note)s",
+                        user=self.env.user.name,
+                        action=self.env._("set") if vals["credit_hold"] else self.env._("lifted"),
+                        company=self.env.company.name,
+                        note=vals.get("credit_hold_note") or partner.credit_hold_note or "",
+                    )
+                )
 
     def _request_credit_limit(self, limit):
         self.env["credit.limit.request"].create(

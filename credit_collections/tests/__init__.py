@@ -5,3 +5,4 @@ from . import (
     test_module,
     test_security,
 )
+from . import test_sale_credit_hold

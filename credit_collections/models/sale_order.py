@@ -1,0 +1,277 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from .credit_risk_policy import GRADES
+
+CREDIT_MANAGER = "credit_collections.group_credit_manager"
+# Written only by the credit check (as superuser) or by a Credit Manager's release.
+CREDIT_HOLD_FIELDS = {
+    "credit_hold",
+    "credit_hold_reasons",
+    "credit_released_by_id",
+    "credit_released_on",
+    "credit_release_reason",
+    "credit_released_amount",
+    "credit_release_consumed",
+}
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    credit_hold = fields.Boolean(
+        readonly=True, copy=False, tracking=True, index=True, help="Confirmation blocked by credit."
+    )
+    credit_hold_reasons = fields.Text(readonly=True, copy=False)
+    credit_released_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    credit_released_on = fields.Datetime(readonly=True, copy=False)
+    credit_release_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    credit_released_amount = fields.Monetary(
+        readonly=True,
+        copy=False,
+        help="The release covers one confirmation of the order up to this amount.",
+    )
+    credit_release_consumed = fields.Boolean(readonly=True, copy=False)
+    credit_warning = fields.Text(
+        compute="_compute_credit_warning",
+        help="Exposure, limit and available credit of the customer with this quotation.",
+    )
+
+    @api.depends("partner_id", "amount_total", "currency_id", "company_id", "state")
+    def _compute_credit_warning(self):
+        for order in self:
+            order.credit_warning = False
+            if order.state not in ("draft", "sent") or not order.partner_id:
+                continue
+            partner = order.partner_id.commercial_partner_id.with_company(order.company_id)
+            limit = partner.sudo().credit_limit
+            if not (order.company_id.account_use_credit_limit and limit):
+                continue
+            exposure = partner.credit_exposure
+            available = limit - exposure - order._credit_amount_company_currency()
+            order.credit_warning = self.env._(
+                "Exposure %(exposure)s, limit %(limit)s: %(available)s available after this "
+                "quotation.%(warning)s",
+                exposure=order._credit_format(exposure),
+                limit=order._credit_format(limit),
+                available=order._credit_format(available),
+                warning=self.env._(" It exceeds the credit limit: confirmation will be held.")
+                if available < 0
+                else "",
+            )
+
+    def write(self, vals):
+        if (
+            CREDIT_HOLD_FIELDS & vals.keys()
+            and not self.env.su
+            and not self.env.user.has_group(CREDIT_MANAGER)
+        ):
+            raise AccessError(self.env._("Only a Credit Manager can change a credit hold."))
+        return super().write(vals)
+
+    def action_confirm(self):
+        """Hold the orders the credit rules block, confirm the others.
+
+        A held order is written and logged, not refused with an error: the hold and its reasons
+        must survive, so the salesperson can ask for a release.
+        """
+        blocked = self._credit_check()
+        to_confirm = self - blocked
+        result = super(SaleOrder, to_confirm).action_confirm() if to_confirm else True
+        if not blocked:
+            return result
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Credit hold"),
+                "message": "\n\n".join(
+                    f"{order.name}: {order.credit_hold_reasons}" for order in blocked
+                ),
+                "type": "warning",
+                "sticky": True,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _confirmation_error_message(self):
+        """Every confirmation path refuses an order still on credit hold."""
+        message = super()._confirmation_error_message()
+        if message or not self.credit_hold:
+            return message
+        return self.env._(
+            "%(order)s is on credit hold: %(reasons)s Ask a Credit Manager to release it.",
+            order=self.name,
+            reasons=self.credit_hold_reasons,
+        )
+
+    def _action_confirm(self):
+        self.filtered("credit_released_by_id").sudo().credit_release_consumed = True
+        return super()._action_confirm()
+
+    def action_credit_request_release(self):
+        """Ask the company's Credit Managers, by activity, to release this held order."""
+        self.ensure_one()
+        managers = (
+            self.env.ref(CREDIT_MANAGER)
+            .sudo()
+            .all_user_ids.filtered(
+                lambda user: self.company_id in user.company_ids and not user.share
+            )
+        )
+        for manager in managers:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=manager.id,
+                summary=self.env._("Credit release requested"),
+                note=self.credit_hold_reasons,
+            )
+        self.message_post(
+            body=self.env._(
+                "%(user)s asked for a credit release: %(reasons)s",
+                user=self.env.user.name,
+                reasons=self.credit_hold_reasons,
+            )
+        )
+        return True
+
+    def action_credit_release_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Release Credit Hold"),
+            "res_model": "credit.hold.release.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def _credit_release(self, reason):
+        """Release this held order once, up to its current amount. Credit Managers only."""
+        self.ensure_one()
+        if not self.env.user.has_group(CREDIT_MANAGER):
+            raise AccessError(self.env._("Only a Credit Manager can release a credit hold."))
+        self.write(
+            {
+                "credit_hold": False,
+                "credit_released_by_id": self.env.uid,
+                "credit_released_on": fields.Datetime.now(),
+                "credit_release_reason": reason,
+                "credit_released_amount": self.amount_total,
+                "credit_release_consumed": False,
+            }
+        )
+        self.activity_feedback(
+            ["mail.mail_activity_data_todo"],
+            feedback=self.env._("Released: %(reason)s", reason=reason),
+        )
+        self.message_post(
+            body=self.env._(
+                "Credit hold released by %(user)s for this confirmation, up to %(amount)s: "
+                "%(reason)s",
+                user=self.env.user.name,
+                amount=self._credit_format(self.amount_total, self.currency_id),
+                reason=reason,
+            )
+        )
+
+    def _credit_check(self):
+        """Evaluate the credit rules; hold and log the orders they block, lift stale holds.
+
+        :return: the orders on hold
+        """
+        blocked = self.browse()
+        for order in self.filtered(lambda order: order.state in ("draft", "sent")):
+            reasons = [] if order._credit_release_covers() else order._credit_hold_reasons()
+            if reasons:
+                order._credit_hold("\n".join(reasons))
+                blocked |= order
+            elif order.credit_hold:
+                order.sudo().write({"credit_hold": False, "credit_hold_reasons": False})
+        return blocked
+
+    def _credit_release_covers(self):
+        return (
+            self.credit_released_by_id
+            and not self.credit_release_consumed
+            and self.currency_id.compare_amounts(self.amount_total, self.credit_released_amount)
+            <= 0
+        )
+
+    def _credit_hold(self, reasons):
+        self.sudo().write({"credit_hold": True, "credit_hold_reasons": reasons})
+        self.message_post(body=self.env._("Credit hold:\n%(reasons)s", reasons=reasons))
+
+    def _credit_hold_reasons(self):
+        """Why the credit rules block this order, each reason with its figures; [] if none.
+
+        The customer's figures are recomputed first: a hold must not rest on last night's
+        numbers. One statement, whatever the size of the customer's history.
+        """
+        self.ensure_one()
+        company = self.company_id
+        partner = self.partner_id.commercial_partner_id.with_company(company)
+        policy = self.env["credit.risk.policy"]._for_company(company)
+        self.env["credit.partner.risk"]._refresh(company, partner.ids)
+        risk = partner.sudo().credit_risk_id
+        reasons = []
+        if partner.sudo().credit_hold:
+            reasons.append(
+                self.env._(
+                    "The customer is on credit hold: %(note)s",
+                    note=partner.sudo().credit_hold_note or self.env._("no note"),
+                )
+            )
+        limit = partner.sudo().credit_limit
+        if policy.hold_over_limit and company.account_use_credit_limit and limit:
+            amount = self._credit_amount_company_currency()
+            if company.currency_id.compare_amounts(amount + risk.exposure, limit) > 0:
+                reasons.append(
+                    self.env._(
+                        "This order (%(amount)s) and the exposure (%(exposure)s) exceed the "
+                        "credit limit of %(limit)s by %(excess)s.",
+                        amount=self._credit_format(amount),
+                        exposure=self._credit_format(risk.exposure),
+                        limit=self._credit_format(limit),
+                        excess=self._credit_format(amount + risk.exposure - limit),
+                    )
+                )
+        if policy.hold_overdue and risk.oldest_days_late > policy.hold_overdue_days:
+            reasons.append(
+                self.env._(
+                    "An invoice is overdue by %(days)s days (more than %(allowed)s); "
+                    "%(overdue)s is overdue in all.",
+                    days=risk.oldest_days_late,
+                    allowed=policy.hold_overdue_days,
+                    overdue=self._credit_format(risk.overdue_amount),
+                )
+            )
+        worst = GRADES.index(policy.hold_worst_grade)
+        if policy.hold_grade and risk.grade and GRADES.index(risk.grade) > worst:
+            reasons.append(
+                self.env._(
+                    "Risk grade %(grade)s (score %(score)s) is worse than %(allowed)s: %(why)s",
+                    grade=risk.grade,
+                    score=risk.score,
+                    allowed=policy.hold_worst_grade,
+                    why=risk.score_reasons.replace("\n", "; "),
+                )
+            )
+        return reasons + self._credit_kyc_hold_reasons(partner, risk)
+
+    def _credit_kyc_hold_reasons(self, partner, risk):
+        """Hook for the KYC checklists: reasons to hold while vetting is incomplete."""
+        return []
+
+    def _credit_amount_company_currency(self):
+        self.ensure_one()
+        return self.currency_id._convert(
+            self.amount_total,
+            self.company_id.currency_id,
+            self.company_id,
+            self.date_order or fields.Date.context_today(self),
+        )
+
+    def _credit_format(self, amount, currency=None):
+        currency = currency or self.company_id.currency_id
+        return currency.format(amount)

@@ -1,0 +1,170 @@
+from odoo.exceptions import AccessError
+from odoo.tests import Form, tagged
+
+from .common import CreditCollectionsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSaleCreditHold(CreditCollectionsCommon):
+    """Customer with a 5,000 limit and 3,000 open, not yet overdue (company currency USD)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.account_use_credit_limit = True
+        cls.policy = cls.env["credit.risk.policy"]._for_company(cls.company)
+        cls.policy.hold_grade = False  # each rule is switched on in its own test
+        cls.customer.credit_limit = 5000.0
+        cls.open_invoice = cls._invoice(cls.customer, 3000.0, days_ago=0)
+
+    def _quotation(self, price, **values):
+        return self._sale_order(
+            self.customer,
+            quantity=1,
+            price=price,
+            confirm=False,
+            user_id=self.salesperson.id,
+            **values,
+        ).with_user(self.salesperson)
+
+    def test_order_over_limit_is_held_with_figures(self):
+        order = self._quotation(2500.0)
+        result = order.action_confirm()
+        self.assertEqual(result["tag"], "display_notification")
+        self.assertEqual(order.state, "draft")
+        self.assertTrue(order.credit_hold)
+        self.assertIn(
+            "exceed the credit limit of $\xa05,000.00 by $\xa0500.00", order.credit_hold_reasons
+        )
+        self.assertIn("Credit hold", order.message_ids[0].body)
+
+    def test_order_within_limit_is_confirmed(self):
+        order = self._quotation(2000.0)
+        self.assertIs(order.action_confirm(), True)
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(order.credit_hold)
+
+    def test_quotation_warns_before_confirmation(self):
+        self.env["credit.partner.risk"]._refresh(self.company, self.customer.ids)
+        self.assertIn("1,500.00 available", self._quotation(500.0).credit_warning)
+        self.assertIn("confirmation will be held", self._quotation(2500.0).credit_warning)
+
+    def test_delinquent_customer_is_held(self):
+        self.policy.hold_over_limit = False
+        self._invoice(self.customer, 100.0, days_ago=45)
+        order = self._quotation(10.0)
+        order.action_confirm()
+        self.assertTrue(order.credit_hold)
+        self.assertIn("overdue by 45 days (more than 30)", order.credit_hold_reasons)
+        self.policy.hold_overdue_days = 60
+        order.action_confirm()
+        self.assertEqual(order.state, "sale", "the hold is lifted once no rule blocks")
+
+    def test_poor_grade_is_held(self):
+        self.policy.write(
+            {
+                "hold_over_limit": False,
+                "hold_grade": True,
+                "hold_worst_grade": "A",
+                "weight_delay": 0,
+                "weight_newness": 30,  # a brand-new account scores 70: grade B
+            }
+        )
+        order = self._quotation(10.0)
+        order.action_confirm()
+        self.assertTrue(order.credit_hold)
+        self.assertIn("worse than A", order.credit_hold_reasons)
+        self.assertIn("Young account", order.credit_hold_reasons)
+
+    def test_manual_customer_hold(self):
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.collections_user).credit_hold = True
+        self.customer.with_user(self.credit_manager).write(
+            {"credit_hold": True, "credit_hold_note": "Bankruptcy rumours"}
+        )
+        order = self._quotation(10.0)
+        order.action_confirm()
+        self.assertIn("Bankruptcy rumours", order.credit_hold_reasons)
+
+    def test_foreign_currency_order_is_converted(self):
+        eur = self.setup_other_currency("EUR", rates=[("2000-01-01", 2.0)])
+        pricelist = self.env["product.pricelist"].create({"name": "EUR", "currency_id": eur.id})
+        small = self._quotation(3000.0, pricelist_id=pricelist.id)  # 1,500 USD
+        small.action_confirm()
+        self.assertEqual(small.state, "sale")
+        large = self._quotation(1200.0, pricelist_id=pricelist.id)  # 600 USD, 1,500 now ordered
+        large.action_confirm()
+        self.assertIn("This order ($\xa0600.00)", large.credit_hold_reasons)
+
+    def test_other_company_hold_does_not_apply(self):
+        self.customer.with_company(self.other_company).write({"credit_hold": True})
+        order = self._quotation(10.0)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_salesperson_asks_for_release_and_cannot_release(self):
+        order = self._quotation(2500.0)
+        order.action_confirm()
+        order.action_credit_request_release()
+        activity = order.activity_ids.filtered(lambda act: act.user_id == self.credit_manager)
+        self.assertEqual(activity.summary, "Credit release requested")
+        with self.assertRaises(AccessError):
+            order._credit_release("I promise")
+        with self.assertRaises(AccessError):
+            order.write({"credit_hold": False})
+        with self.assertRaises(AccessError):
+            self.env["credit.hold.release.wizard"].with_user(self.salesperson).create(
+                {"order_id": order.id, "reason": "I promise"}
+            )
+
+    def test_release_is_one_shot_and_does_not_loosen_limit(self):
+        order = self._quotation(2500.0)
+        order.action_confirm()
+        order.action_credit_request_release()
+        wizard = Form(
+            self.env["credit.hold.release.wizard"]
+            .with_user(self.credit_manager)
+            .with_context(default_order_id=order.id)
+        )
+        wizard.reason = "Strategic account, paid upfront last year"
+        wizard.save().action_release()
+        self.assertFalse(order.credit_hold)
+        self.assertFalse(order.activity_ids)
+        self.assertEqual(self.customer.credit_limit, 5000.0)
+
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertTrue(order.credit_release_consumed)
+        again = self._quotation(2500.0)
+        again.action_confirm()
+        self.assertTrue(again.credit_hold, "the release covered one order only")
+
+    def test_released_order_raised_in_amount_is_checked_again(self):
+        order = self._quotation(2500.0)
+        order.action_confirm()
+        order.with_user(self.credit_manager)._credit_release("Known customer")
+        order.order_line.with_user(self.salesperson).price_unit = 2600.0
+        order.action_confirm()
+        self.assertEqual(order.state, "draft")
+        self.assertTrue(order.credit_hold)
+
+    def test_held_order_refused_on_every_confirmation_path(self):
+        order = self._quotation(2500.0)
+        order.action_confirm()
+        self.assertIn("on credit hold", order._confirmation_error_message())
+
+    def test_check_queries_do_not_grow_with_history(self):
+        order = self._quotation(10.0)
+
+        def queries():
+            order.invalidate_recordset()
+            before = self.env.cr.sql_log_count
+            order._credit_hold_reasons()
+            return self.env.cr.sql_log_count - before
+
+        queries()  # warm the caches of policy and partner
+        small_history = queries()
+        for _n in range(30):
+            self._invoice(self.customer, 10.0, days_ago=3)
+        queries()
+        self.assertLessEqual(queries(), small_history)

@@ -1,0 +1,1 @@
+from . import credit_hold_release_wizard
