@@ -2,7 +2,7 @@
 # Starts Odoo 19 with credit_collections and its demo portfolio on http://localhost:8069
 # (login admin / password admin). Creates the demo database on first run, upgrades the addon after.
 source "$(dirname "$0")/tools/setup.sh"
-setup_all
+setup_all wkhtmltopdf
 
 DEMO_DB=${DEMO_DB:-credit_collections_demo}
 HTTP_PORT=${HTTP_PORT:-8069}

@@ -3,7 +3,7 @@
 # installs the addon, upgrades it once (the upgrade path is part of what is tested), runs pytest.
 # Extra arguments go to pytest (e.g. ./test.sh -k credit_limit).
 source "$(dirname "$0")/tools/setup.sh"
-setup_all
+setup_all wkhtmltopdf chromium
 
 TEST_DB=${TEST_DB:-credit_collections_test_$$}
 drop_test_db() { [ -n "${KEEP_DB:-}" ] || dropdb --if-exists "$TEST_DB"; }

@@ -23,4 +23,7 @@
         "views/credit_collections_menus.xml",
     ],
     "demo": ["demo/credit_collections_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["credit_collections/static/tests/tours/*.js"],
+    },
 }

@@ -46,10 +46,13 @@ check_postgres() {
         || die "PostgreSQL is not reachable on the local socket as role '$(id -un)'; start it (pg_ctlcluster <version> main start) and create that role (createuser -s $(id -un))"
 }
 
-# Debian packages Odoo needs outside Python: wkhtmltopdf renders the PDF letters and statements.
+# Debian packages named like their command: wkhtmltopdf renders the PDF letters and statements,
+# chromium runs the browser tours of the tests.
 ensure_system_packages() {
-    local missing=()
-    command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
+    local missing=() package
+    for package in "$@"; do
+        command -v "$package" >/dev/null || missing+=("$package")
+    done
     [ ${#missing[@]} -eq 0 ] && return
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         say "installing ${missing[*]} from Debian packages"
@@ -99,10 +102,11 @@ database_exists() {
     [ "$(psql -d postgres -Atq -v db="$1" <<< "select 1 from pg_database where datname = :'db'")" = 1 ]
 }
 
+# Arguments: the Debian packages this command needs (see ensure_system_packages).
 setup_all() {
     ensure_odoo_source
     check_postgres
-    ensure_system_packages
+    ensure_system_packages "$@"
     ensure_venv
     write_odoo_conf
 }

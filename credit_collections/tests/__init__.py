@@ -6,3 +6,4 @@ from . import (
     test_security,
 )
 from . import test_sale_credit_hold
+from . import test_credit_hold_tour
