@@ -146,6 +146,25 @@ class SaleOrder(models.Model):
             "context": {"default_order_id": self.id},
         }
 
+    def action_credit_limit_request(self):
+        """Open a limit change request covering the customer's exposure and this order."""
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
+        needed = partner.credit_exposure + self._credit_amount_company_currency()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Credit Limit Request"),
+            "res_model": "credit.limit.request",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": partner.id,
+                "default_company_id": self.company_id.id,
+                "default_requested_limit": self.company_id.currency_id.round(needed),
+                "default_reason": self.env._("To confirm %(order)s.", order=self.name),
+            },
+        }
+
     def _credit_release(self, reason):
         """Release this held order once, up to its current amount. Credit Managers only."""
         self.ensure_one()

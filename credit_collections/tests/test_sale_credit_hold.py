@@ -153,6 +153,26 @@ class TestSaleCreditHold(CreditCollectionsCommon):
         order.action_confirm()
         self.assertIn("on credit hold", order._confirmation_error_message())
 
+    def test_portal_and_code_paths_are_checked(self):
+        order = self._quotation(2500.0)
+        order.sudo().with_context(send_email=True).action_confirm()  # as the portal does
+        self.assertEqual(order.state, "draft")
+        self.assertTrue(order.credit_hold)
+
+    def test_manager_opens_a_limit_request_from_the_order(self):
+        order = self._quotation(2500.0)
+        order.action_confirm()
+        action = order.with_user(self.credit_manager).action_credit_limit_request()
+        request = (
+            self.env["credit.limit.request"]
+            .with_user(self.credit_manager)
+            .with_context(action["context"])
+            .create({})
+        )
+        self.assertRecordValues(
+            request, [{"partner_id": self.customer.id, "requested_limit": 5500.0}]
+        )
+
     def test_check_queries_do_not_grow_with_history(self):
         order = self._quotation(10.0)
 
