@@ -322,9 +322,11 @@ class CreditDemoPortfolio(models.AbstractModel):
     def _finish_over_limit(self, partner, invoices, product, today):
         exposure = sum(invoices.mapped("amount_residual"))
         partner.credit_limit = round(exposure * 0.9, -3) or 5000.0
+        salesperson = self.env.ref("base.user_demo", raise_if_not_found=False)
         self.env["sale.order"].create(
             {
                 "partner_id": partner.id,
+                "user_id": (salesperson or self.env.user).id,
                 "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 60})],
             }
         )
