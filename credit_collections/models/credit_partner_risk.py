@@ -254,7 +254,7 @@ class CreditPartnerRisk(models.Model):
         names = [name for name, _first, _last in AGING_BUCKETS]
         names += ["open_amount", "overdue_amount", "draft_invoice_amount"]
         names += ["uninvoiced_order_amount", "exposure", "avg_days_late", "late_share"]
-        names += ["paid_invoice_count", "oldest_days_late", "dispute_count"]
+        names += ["paid_invoice_count", "oldest_days_late", "dispute_count", "broken_promise_count"]
         names += ["account_age_days", "trend_days", "avg_monthly_sales", "score", "grade"]
         names += ["suggested_limit"]
         names += [f"penalty_{code}" for code, _label in RISK_FACTORS]
@@ -279,6 +279,7 @@ class CreditPartnerRisk(models.Model):
                        COALESCE(payments.paid_invoice_count, 0) AS paid_invoice_count,
                        GREATEST(COALESCE(aging.oldest_days_late, 0), 0) AS oldest_days_late,
                        COALESCE(aging.dispute_count, 0) AS dispute_count,
+                       0 AS broken_promise_count,  -- until promises to pay are recorded
                        %(today)s::date - history.first_invoice_date AS account_age_days,
                        payments.recent_days_late - payments.earlier_days_late AS trend_days,
                        COALESCE(sales.avg_monthly_sales, 0) AS avg_monthly_sales

@@ -88,6 +88,14 @@ class CreditCollectionsCommon(AccountTestInvoicingCommon):
         return move
 
     @classmethod
+    def _refreshed_risk(cls, partner, company=None):
+        """The credit figures of ``partner`` in ``company``, recomputed now."""
+        company = company or cls.company
+        risks = cls.env["credit.partner.risk"]
+        risks._refresh(company, partner.ids, cls.today)
+        return risks.search([("partner_id", "=", partner.id), ("company_id", "=", company.id)])
+
+    @classmethod
     def _pay(cls, invoice, amount, days_ago=0, **values):
         return (
             cls.env["account.payment.register"]
@@ -118,4 +126,5 @@ class CreditCollectionsCommon(AccountTestInvoicingCommon):
         )
         if confirm:
             order.action_confirm()
+            assert order.state == "sale", f"held by credit: {order.credit_hold_reasons}"
         return order

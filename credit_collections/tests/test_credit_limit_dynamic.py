@@ -20,11 +20,11 @@ class TestDynamicCreditLimit(CreditCollectionsCommon):
             cls._pay(invoice, 1200.0, days_ago=30 * month)
 
     def _run(self, partner=None):
+        """Recompute the figures and propose limits, as the nightly run does."""
         partner = partner or self.partner
-        risks = self.env["credit.partner.risk"]
-        risks._refresh(self.company, partner.ids, self.today)
-        risks._propose_limits(self.company, partner.ids)
-        return risks.search([("partner_id", "=", partner.id), ("company_id", "=", self.company.id)])
+        risk = self._refreshed_risk(partner)
+        self.env["credit.partner.risk"]._propose_limits(self.company, partner.ids)
+        return risk
 
     def _requests(self, partner=None, **domain):
         return self.env["credit.limit.request"].search(

@@ -15,13 +15,8 @@ class TestCreditPartnerRisk(CreditCollectionsCommon):
             {"name": "Ledger Customer", "is_company": True}
         )
 
-    def _risk(self, partner=None, company=None):
-        partner = partner or self.partner
-        company = company or self.company
-        self.env["credit.partner.risk"]._refresh(company, partner.ids, self.today)
-        return self.env["credit.partner.risk"].search(
-            [("partner_id", "=", partner.id), ("company_id", "=", company.id)]
-        )
+    def _risk(self, company=None):
+        return self._refreshed_risk(self.partner, company)
 
     def test_aging_buckets_on_their_boundaries(self):
         for days_late, amount in [
@@ -116,6 +111,7 @@ class TestCreditPartnerRisk(CreditCollectionsCommon):
         self._invoice(self.partner, 1000.0, days_ago=40, currency_id=eur.id)
         invoice = self._invoice(self.partner, 301.0, days_ago=5, currency_id=eur.id)
         self._pay(invoice, 101.0, currency_id=eur.id)
+        self.env["credit.risk.policy"]._for_company(self.company).hold_overdue = False
         self._sale_order(
             self.partner, quantity=3, price=100.0, pricelist_id=self._eur_pricelist(eur).id
         )

@@ -36,8 +36,7 @@ class TestCreditPartnerRiskProperty(CreditCollectionsCommon):
             move = self._invoice(partner, amount, days_ago=days_late, move_type=move_type)
             if share_paid and move_type == "out_invoice":
                 self._pay(move, move.currency_id.round(amount * share_paid))
-        self.env["credit.partner.risk"]._refresh(self.company, partner.ids, self.today)
-        risk = self.env["credit.partner.risk"].search([("partner_id", "=", partner.id)])
+        risk = self._refreshed_risk(partner)
 
         expected = self._independent_aging(partner)
         currency = self.company.currency_id

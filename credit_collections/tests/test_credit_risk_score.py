@@ -14,8 +14,7 @@ class TestCreditRiskScore(CreditCollectionsCommon):
         self.policy = self.env["credit.risk.policy"]._for_company(self.company)
 
     def _risk(self):
-        self.env["credit.partner.risk"]._refresh(self.company, self.partner.ids, self.today)
-        return self.env["credit.partner.risk"].search([("partner_id", "=", self.partner.id)])
+        return self._refreshed_risk(self.partner)
 
     def _paid_invoice(self, amount, days_ago, days_late):
         invoice = self._invoice(self.partner, amount, days_ago=days_ago)
