@@ -164,6 +164,8 @@ class CreditLimitRequest(models.Model):
         company = risk.company_id
         partner = risk.partner_id.with_company(company).sudo()
         current, suggested = partner.credit_limit, risk.suggested_limit
+        if partner.kyc_status != "complete":
+            suggested = min(suggested, policy.kyc_free_exposure)  # capped until KYC is done
         if company.currency_id.is_zero(suggested - current):
             return None
         if partner.use_partner_credit_limit:

@@ -124,6 +124,14 @@ class CreditRiskPolicy(models.Model):
         tracking=True,
         help="Customers graded worse than this are held.",
     )
+    hold_kyc = fields.Boolean(string="Hold Without KYC", default=True, tracking=True)
+    kyc_free_exposure = fields.Monetary(
+        string="Exposure Allowed Without KYC",
+        default=10000.0,
+        tracking=True,
+        help="Above this exposure a customer whose KYC is not complete is held, and its "
+        "suggested limit is capped here.",
+    )
     grade_a_min = fields.Integer(string="Grade A from", default=80, tracking=True)
     grade_b_min = fields.Integer(string="Grade B from", default=65, tracking=True)
     grade_c_min = fields.Integer(string="Grade C from", default=50, tracking=True)
@@ -177,15 +185,25 @@ class CreditRiskPolicy(models.Model):
         "starter_limit",
         "starter_days",
         "limit_tolerance",
+        "kyc_free_exposure",
         *(f"limit_multiplier_{grade.lower()}" for grade in GRADES),
     )
     def _check_limit_settings(self):
         for policy in self:
             if min(policy._limit_multipliers().values()) < 0:
                 raise ValidationError(self.env._("Limit multipliers cannot be negative."))
-            if min(policy.limit_floor, policy.limit_ceiling, policy.starter_limit) < 0:
+            amounts = (
+                policy.limit_floor,
+                policy.limit_ceiling,
+                policy.starter_limit,
+                policy.kyc_free_exposure,
+            )
+            if min(amounts) < 0:
                 raise ValidationError(
-                    self.env._("Floor, ceiling and starter limit cannot be negative.")
+                    self.env._(
+                        "Floor, ceiling, starter limit and exposure allowed without KYC "
+                        "cannot be negative."
+                    )
                 )
             if policy.limit_ceiling and policy.limit_floor > policy.limit_ceiling:
                 raise ValidationError(

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 
 class ResPartner(models.Model):
@@ -31,6 +31,25 @@ class ResPartner(models.Model):
         help="Hold every quotation of this customer in this company until lifted.",
     )
     credit_hold_note = fields.Char(string="Hold Reason", company_dependent=True, copy=False)
+    kyc_item_ids = fields.One2many(
+        "credit.kyc.item",
+        "partner_id",
+        string="KYC Checklist",
+        groups="credit_collections.group_collections_user",
+    )
+    kyc_status = fields.Selection(
+        [
+            ("none", "Not started"),
+            ("incomplete", "Incomplete"),
+            ("complete", "Complete"),
+            ("expired", "Expired"),
+        ],
+        string="KYC",
+        compute="_compute_kyc_status",
+        compute_sudo=True,
+        help="From the customer's checklist in the current company: complete when every "
+        "required item is verified and none of them has expired.",
+    )
     credit_score = fields.Integer(related="credit_risk_id.score", string="Risk Score")
     credit_grade = fields.Selection(related="credit_risk_id.grade", string="Risk Grade")
     credit_score_reasons = fields.Text(related="credit_risk_id.score_reasons", string="Why")
@@ -52,6 +71,62 @@ class ResPartner(models.Model):
         risk_by_partner = {risk.partner_id: risk for risk in risks}
         for partner in self:
             partner.credit_risk_id = risk_by_partner.get(partner.commercial_partner_id)
+
+    @api.depends_context("company")
+    @api.depends(
+        "commercial_partner_id.kyc_item_ids.state",
+        "commercial_partner_id.kyc_item_ids.expires_on",
+    )
+    def _compute_kyc_status(self):
+        items = self.env["credit.kyc.item"].search(
+            [
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+                ("required", "=", True),
+            ]
+        )
+        items_by_partner = items.grouped("partner_id")
+        today = fields.Date.context_today(self)
+        for partner in self:
+            required = items_by_partner.get(partner.commercial_partner_id)
+            if not required:
+                partner.kyc_status = "none"
+            elif all(item._is_valid_on(today) for item in required):
+                partner.kyc_status = "complete"
+            elif all(item.state in ("verified", "expired") for item in required):
+                partner.kyc_status = "expired"
+            else:
+                partner.kyc_status = "incomplete"
+
+    def action_apply_kyc_template(self):
+        """Create the customer's checklist from the matching template (missing items only)."""
+        for partner in self.commercial_partner_id:
+            template = self.env["credit.kyc.template"]._for_partner(partner)
+            if not template:
+                raise UserError(
+                    self.env._(
+                        "No KYC template fits %(partner)s: add one for its type and country.",
+                        partner=partner.display_name,
+                    )
+                )
+            existing = partner.kyc_item_ids.filtered(
+                lambda item: item.company_id == self.env.company
+            ).template_item_id
+            self.env["credit.kyc.item"].create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "template_item_id": line.id,
+                        "sequence": line.sequence,
+                        "name": line.name,
+                        "check_type": line.check_type,
+                        "required": line.required,
+                        "validity_months": line.validity_months,
+                    }
+                    for line in template.item_ids - existing
+                ]
+            )
+        return True
 
     def _search_credit_risk_id(self, operator, value):
         risk_domain = [("id", operator, value), ("company_id", "=", self.env.company.id)]

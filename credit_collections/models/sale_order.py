@@ -279,8 +279,21 @@ class SaleOrder(models.Model):
         return reasons + self._credit_kyc_hold_reasons(partner, risk)
 
     def _credit_kyc_hold_reasons(self, partner, risk):
-        """Hook for the KYC checklists: reasons to hold while vetting is incomplete."""
-        return []
+        policy = self.env["credit.risk.policy"]._for_company(self.company_id)
+        if not policy.hold_kyc or partner.kyc_status == "complete":
+            return []
+        total = risk.exposure + self._credit_amount_company_currency()
+        if self.company_id.currency_id.compare_amounts(total, policy.kyc_free_exposure) <= 0:
+            return []
+        return [
+            self.env._(
+                "KYC is %(status)s and this order brings the exposure to %(total)s, above the "
+                "%(allowed)s allowed without KYC.",
+                status=dict(partner._fields["kyc_status"].selection)[partner.kyc_status].lower(),
+                total=self._credit_format(total),
+                allowed=self._credit_format(policy.kyc_free_exposure),
+            )
+        ]
 
     def _credit_amount_company_currency(self):
         self.ensure_one()

@@ -7,3 +7,4 @@ from . import (
 )
 from . import test_sale_credit_hold
 from . import test_credit_hold_tour
+from . import test_credit_kyc

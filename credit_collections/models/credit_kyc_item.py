@@ -1,0 +1,131 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .credit_kyc_template import CHECK_TYPES, IDENTIFIER_TYPES
+from .kyc_identifier import InvalidIdentifier, compact_identifier
+
+
+class CreditKycItem(models.Model):
+    """One thing to collect or check about a customer, in one company.
+
+    Personal data: only Collections Users and Credit Managers may read these records; the
+    customer's derived KYC status is what salespeople see.
+    """
+
+    _name = "credit.kyc.item"
+    _description = "KYC Checklist Item"
+    _inherit = ["mail.thread"]
+    _order = "partner_id, sequence, id"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    template_item_id = fields.Many2one("credit.kyc.template.item", ondelete="set null")
+    sequence = fields.Integer(default=10)
+    name = fields.Char(required=True)
+    check_type = fields.Selection(CHECK_TYPES, required=True, default="document")
+    required = fields.Boolean(default=True)
+    validity_months = fields.Integer(help="Months a verification stays valid; zero for no expiry.")
+    state = fields.Selection(
+        [
+            ("missing", "Missing"),
+            ("submitted", "Submitted"),
+            ("verified", "Verified"),
+            ("rejected", "Rejected"),
+            ("expired", "Expired"),
+        ],
+        default="missing",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    value = fields.Char(
+        tracking=True, help="The identifier, stored in its compact canonical form once valid."
+    )
+    attachment_ids = fields.Many2many("ir.attachment", string="Documents")
+    verified_by_id = fields.Many2one("res.users", readonly=True, tracking=True)
+    verified_on = fields.Date(readonly=True, tracking=True)
+    expires_on = fields.Date(compute="_compute_expires_on", store=True, index=True)
+    note = fields.Text(help="Why the item was rejected, or anything the next reviewer should know.")
+
+    @api.depends("verified_on", "validity_months")
+    def _compute_expires_on(self):
+        for item in self:
+            item.expires_on = (
+                item.verified_on + relativedelta(months=item.validity_months)
+                if item.verified_on and item.validity_months
+                else False
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = self.env["res.partner"].browse([vals.get("partner_id") for vals in vals_list])
+        for vals, partner in zip(vals_list, partners, strict=True):
+            if vals.get("value"):
+                vals["value"] = self._compact_value(
+                    vals.get("check_type", "document"), vals["value"], partner
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not vals.get("value"):
+            return super().write(vals)
+        for item in self:
+            check_type = vals.get("check_type", item.check_type)
+            value = self._compact_value(check_type, vals["value"], item.partner_id)
+            super(CreditKycItem, item).write(dict(vals, value=value))
+        return True
+
+    @api.model
+    def _compact_value(self, check_type, value, partner):
+        if check_type not in IDENTIFIER_TYPES:
+            return value
+        try:
+            return compact_identifier(check_type, value, partner.country_id.code)
+        except InvalidIdentifier as error:
+            raise ValidationError(str(error)) from error
+
+    def action_submit(self):
+        if empty := self.filtered(lambda item: not (item.value or item.attachment_ids)):
+            raise UserError(
+                self.env._(
+                    "Attach a document or enter the identifier before submitting: %(items)s",
+                    items=", ".join(empty.mapped("name")),
+                )
+            )
+        self.state = "submitted"
+
+    def action_verify(self):
+        if empty := self.filtered(lambda item: not (item.value or item.attachment_ids)):
+            raise UserError(
+                self.env._(
+                    "Nothing to verify yet for: %(items)s", items=", ".join(empty.mapped("name"))
+                )
+            )
+        self.write(
+            {
+                "state": "verified",
+                "verified_by_id": self.env.uid,
+                "verified_on": fields.Date.context_today(self),
+            }
+        )
+
+    def action_reject(self):
+        if missing := self.filtered(lambda item: not item.note):
+            raise UserError(
+                self.env._(
+                    "Write in the note why %(items)s is rejected.",
+                    items=", ".join(missing.mapped("name")),
+                )
+            )
+        self.write({"state": "rejected", "verified_by_id": False, "verified_on": False})
+
+    def _is_valid_on(self, day):
+        self.ensure_one()
+        return self.state == "verified" and not (self.expires_on and self.expires_on < day)

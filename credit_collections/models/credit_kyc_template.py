@@ -1,0 +1,66 @@
+from odoo import api, fields, models
+
+CHECK_TYPES = [
+    ("document", "Document"),
+    ("vat", "VAT number"),
+    ("company_registry", "Company registration number"),
+    ("iban", "IBAN"),
+    ("bic", "BIC"),
+    ("lei", "LEI"),
+]
+IDENTIFIER_TYPES = {"vat", "company_registry", "iban", "bic", "lei"}
+
+
+class CreditKycTemplate(models.Model):
+    """What to collect before extending credit, by customer type and country."""
+
+    _name = "credit.kyc.template"
+    _description = "KYC Checklist Template"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", index=True, help="Leave empty to use the template in every company."
+    )
+    customer_type = fields.Selection(
+        [("company", "Company"), ("person", "Individual")], required=True, default="company"
+    )
+    country_ids = fields.Many2many(
+        "res.country", string="Countries", help="Leave empty for customers of any country."
+    )
+    item_ids = fields.One2many("credit.kyc.template.item", "template_id", string="Items", copy=True)
+
+    @api.model
+    def _for_partner(self, partner):
+        """The first template matching the customer's type and country, in the current company."""
+        customer_type = "company" if partner.is_company else "person"
+        templates = self.search(
+            [
+                ("customer_type", "=", customer_type),
+                ("company_id", "in", [False, self.env.company.id]),
+            ]
+        )
+        return templates.filtered(
+            lambda template: not template.country_ids or partner.country_id in template.country_ids
+        ).sorted(lambda template: (not template.country_ids, template.sequence))[:1]
+
+
+class CreditKycTemplateItem(models.Model):
+    _name = "credit.kyc.template.item"
+    _description = "KYC Checklist Template Item"
+    _order = "sequence, id"
+
+    template_id = fields.Many2one(
+        "credit.kyc.template", required=True, index=True, ondelete="cascade"
+    )
+    sequence = fields.Integer(default=10)
+    name = fields.Char(required=True, translate=True)
+    check_type = fields.Selection(CHECK_TYPES, required=True, default="document")
+    required = fields.Boolean(default=True)
+    validity_months = fields.Integer(help="Months a verification stays valid; zero for no expiry.")
+
+    _validity_months_positive = models.Constraint(
+        "CHECK (validity_months >= 0)", "The validity cannot be negative: zero means no expiry."
+    )

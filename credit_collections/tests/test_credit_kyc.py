@@ -1,0 +1,113 @@
+from datetime import timedelta
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import CreditCollectionsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCreditKyc(CreditCollectionsCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.country_id = cls.env.ref("base.be")
+        cls.customer.action_apply_kyc_template()
+        cls.items = cls.customer.kyc_item_ids
+        cls.by_type = {item.check_type: item for item in cls.items}
+
+    def _verify_required(self):
+        documents = self.env["ir.attachment"].create({"name": "scan.pdf", "raw": b"%PDF"})
+        values = {
+            "vat": "BE 0477.472.701",
+            "company_registry": "0477472701",
+            "iban": "be71 0961 2345 6769",
+        }
+        for item in self.items.filtered("required"):
+            if item.check_type in values:
+                item.value = values[item.check_type]
+            else:
+                item.attachment_ids = documents
+        self.items.filtered("required").with_user(self.collections_user).action_verify()
+
+    def test_template_builds_the_checklist_once(self):
+        self.assertEqual(
+            set(self.items.mapped("check_type")),
+            {"vat", "company_registry", "iban", "document", "lei"},
+        )
+        self.customer.action_apply_kyc_template()
+        self.assertEqual(self.customer.kyc_item_ids, self.items)
+        person = self.env["res.partner"].create({"name": "Jane Doe"})
+        person.action_apply_kyc_template()
+        self.assertIn("Identity document", person.kyc_item_ids.mapped("name"))
+
+    def test_identifiers_stored_in_compact_form(self):
+        self.by_type["vat"].value = "BE 0477.472.701"
+        self.by_type["iban"].value = "be71 0961 2345 6769"
+        self.by_type["lei"].value = "529900t8bm49aursdo55"
+        self.assertEqual(self.by_type["vat"].value, "BE0477472701")
+        self.assertEqual(self.by_type["iban"].value, "BE71096123456769")
+        self.assertEqual(self.by_type["lei"].value, "529900T8BM49AURSDO55")
+        self.by_type["vat"].value = "0477472701"
+        self.assertEqual(self.by_type["vat"].value, "BE0477472701", "prefixed from the country")
+
+    def test_invalid_identifier_says_what_was_expected(self):
+        cases = [
+            ("vat", "BE0477472702", "EU VAT number"),
+            ("iban", "BE71 0961 2345 6768", "IBAN (International Bank Account Number)"),
+            ("lei", "529900T8BM49AURSDO56", "LEI"),
+            ("company_registry", "0477472702", "Belgian enterprise number"),
+        ]
+        for check_type, value, expected in cases:
+            with self.subTest(check_type=check_type), self.assertRaises(ValidationError) as bad:
+                self.by_type[check_type].value = value
+            self.assertIn(expected, str(bad.exception))
+            self.assertFalse(self.by_type[check_type].value)
+
+    def test_status_follows_the_required_items(self):
+        self.assertEqual(self.customer.kyc_status, "incomplete")
+        self._verify_required()
+        self.assertEqual(self.customer.kyc_status, "complete")
+        accounts = self.items.filtered(lambda item: item.validity_months == 12)
+        self.assertEqual(accounts.expires_on.year, self.today.year + 1)
+        accounts.verified_on = self.today - timedelta(days=400)
+        self.assertEqual(self.customer.kyc_status, "expired")
+
+    def test_submit_verify_reject_need_content_and_reasons(self):
+        document = self.items.filtered(lambda item: item.check_type == "document")[:1]
+        with self.assertRaisesRegex(UserError, "Attach a document"):
+            document.action_submit()
+        document.attachment_ids = self.env["ir.attachment"].create({"name": "a.pdf", "raw": b"x"})
+        document.action_submit()
+        with self.assertRaisesRegex(UserError, "why"):
+            document.action_reject()
+        document.note = "Unsigned"
+        document.action_reject()
+        self.assertEqual(document.state, "rejected")
+
+    def test_documents_only_for_credit_groups(self):
+        with self.assertRaises(AccessError):
+            self.items.with_user(self.salesperson).read(["value"])
+        self.assertEqual(self.customer.with_user(self.salesperson).kyc_status, "incomplete")
+        self.assertTrue(self.items.with_user(self.collections_user).read(["value"]))
+        other = self.env["credit.kyc.item"].with_user(self.other_company_manager)
+        self.assertFalse(other.search([("id", "in", self.items.ids)]))
+
+    def test_incomplete_kyc_holds_large_orders(self):
+        self.env["credit.risk.policy"]._for_company(self.company).kyc_free_exposure = 1000.0
+        order = self._sale_order(
+            self.customer, 1, 1500.0, confirm=False, user_id=self.salesperson.id
+        ).with_user(self.salesperson)
+        order.action_confirm()
+        self.assertIn("KYC is incomplete", order.credit_hold_reasons)
+        self._verify_required()
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_suggested_limit_capped_while_kyc_incomplete(self):
+        policy = self.env["credit.risk.policy"]._for_company(self.company)
+        policy.write({"kyc_free_exposure": 1500.0, "starter_limit": 2000.0})
+        self.company.account_use_credit_limit = True
+        self.env["credit.partner.risk"]._refresh(self.company, self.customer.ids)
+        self.env["credit.partner.risk"]._propose_limits(self.company, self.customer.ids)
+        self.assertEqual(self.customer.credit_limit, 1500.0)
