@@ -1,0 +1,153 @@
+"""Benchmark of the credit check that sale-order confirmation runs.
+
+Run it on the database of ``bench_risk_recompute.py``, after that script generated its portfolio
+(customers ``BENCH-...`` whose histories range from a couple of invoices to several hundred)::
+
+    .venv/bin/python benchmarks/bench_sale_confirm.py --db bench_risk
+
+It takes the customers with the shortest and the longest histories (``--orders`` / 2 of each),
+creates one quotation for each, and measures per order, in wall time and SQL queries:
+
+- plain confirmation: Odoo's own ``sale.order.action_confirm`` (the ``sale`` module's method,
+  without any credit check);
+- the credit check alone: ``_credit_check()``, what ``credit_collections`` adds to a confirmation
+  (it recomputes the customer's figures first, then applies the rules);
+- the whole confirmation through the addon.
+
+Everything happens in a transaction that is rolled back: the database is left as it was. When
+OCA's ``sale_financial_risk`` is installed in the database (``--oca-addons-path``), its check,
+``evaluate_risk_message``, is timed on the same quotations with cold caches.
+"""
+
+import argparse
+import statistics
+import sys
+import time
+
+from bench_risk_recompute import DEFAULT_CONF, REF_PREFIX, open_registry
+
+import odoo
+from odoo import Command
+from odoo.tools import SQL
+
+from odoo.addons.sale.models.sale_order import SaleOrder as PlainSaleOrder
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", required=True, help="database of bench_risk_recompute.py")
+    parser.add_argument("--conf", default=str(DEFAULT_CONF), help="Odoo configuration file")
+    parser.add_argument("--orders", type=int, default=100, help="quotations to confirm")
+    parser.add_argument("--oca-addons-path", help="directory holding sale_financial_risk")
+    return parser.parse_args()
+
+
+def customers_by_history(env, company, count):
+    """``count`` customer ids with the shortest histories, then as many with the longest."""
+    rows = env.execute_query(
+        SQL(
+            """
+            SELECT line.partner_id, COUNT(*)
+              FROM account_move_line line
+              JOIN account_account account ON account.id = line.account_id
+              JOIN res_partner partner ON partner.id = line.partner_id
+             WHERE line.company_id = %s AND account.account_type = 'asset_receivable'
+               AND partner.ref LIKE %s
+             GROUP BY line.partner_id
+             ORDER BY COUNT(*), line.partner_id
+            """,
+            company.id,
+            f"{REF_PREFIX}%",
+        )
+    )
+    if len(rows) < 2 * count:
+        sys.exit(f"only {len(rows)} benchmark customers: run bench_risk_recompute.py first")
+    return rows[:count], rows[-count:]
+
+
+def create_quotations(env, partner_ids):
+    product = env["product.product"].create({"name": "Benchmark goods", "list_price": 10.0})
+    return env["sale.order"].create(
+        [
+            {
+                "partner_id": partner_id,
+                "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1})],
+            }
+            for partner_id in partner_ids
+        ]
+    )
+
+
+def measure(env, orders, step):
+    """Run ``step(order)`` on each order with cold caches: (ms per order, queries per order)."""
+    timings, queries = [], []
+    for order in orders:
+        env.invalidate_all()
+        before = env.cr.sql_log_count
+        start = time.perf_counter()
+        step(order)
+        env.flush_all()
+        timings.append((time.perf_counter() - start) * 1000)
+        queries.append(env.cr.sql_log_count - before)
+    return timings, queries
+
+
+def report(label, timings, queries):
+    print(
+        f"{label}: {statistics.mean(timings):.1f} ms/order "
+        f"(median {statistics.median(timings):.1f}, max {max(timings):.1f}), "
+        f"queries/order mean {statistics.mean(queries):.1f}, min {min(queries)}, max {max(queries)}"
+    )
+
+
+def run(env, args):
+    company = env.company
+    company.account_use_credit_limit = True
+    short, long_ = customers_by_history(env, company, args.orders // 2)
+    print(
+        f"customers: {len(short)} with {short[0][1]}-{short[-1][1]} receivable lines, "
+        f"{len(long_)} with {long_[0][1]}-{long_[-1][1]}"
+    )
+    for label, rows in (("short histories", short), ("long histories", long_)):
+        partner_ids = [partner_id for partner_id, _lines in rows]
+        # Limits high enough for every order to pass: the whole check runs, nothing is held.
+        env["res.partner"].browse(partner_ids).write({"credit_limit": 10_000_000})
+        orders = create_quotations(env, partner_ids)
+        report(f"{label}: credit check", *measure(env, orders, lambda o: o._credit_check()))
+        if oca_installed(env):
+            report(
+                f"{label}: OCA sale_financial_risk check",
+                *measure(
+                    env,
+                    orders,
+                    lambda o: o.evaluate_risk_message(o.partner_invoice_id.commercial_partner_id),
+                ),
+            )
+        plain = orders[: len(orders) // 2]
+        report(f"{label}: plain confirmation", *measure(env, plain, PlainSaleOrder.action_confirm))
+        checked = (orders - plain).with_context(bypass_risk=True)  # OCA's check, if any, off
+        report(
+            f"{label}: confirmation with check",
+            *measure(env, checked, lambda order: order.action_confirm()),
+        )
+        assert all(order.state == "sale" for order in orders), "an order was not confirmed"
+
+
+def oca_installed(env):
+    module = env["ir.module.module"].search([("name", "=", "sale_financial_risk")])
+    return module.state == "installed"
+
+
+def main():
+    args = parse_args()
+    registry = open_registry(args)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        try:
+            run(env, args)
+        finally:
+            cr.rollback()
+
+
+if __name__ == "__main__":
+    main()
