@@ -135,9 +135,11 @@ class CreditLimitRequest(models.Model):
         recorded as approved requests; the others wait for a Credit Manager. Customers with a
         request already waiting are left alone.
         """
+        if not risks:
+            return self.browse()
         company = risks.company_id
         policy = self.env["credit.risk.policy"]._for_company(company)
-        if not risks or policy.limit_mode == "off":
+        if policy.limit_mode == "off":
             return self.browse()
         waiting = self.search(
             [

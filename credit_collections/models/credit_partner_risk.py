@@ -203,7 +203,36 @@ class CreditPartnerRisk(models.Model):
                     return
 
     def _propose_limits(self, company, partner_ids):
-        risks = self.search([("company_id", "=", company.id), ("partner_id", "in", partner_ids)])
+        """Propose the suggested limits that differ from the customers' current ones."""
+        policy = self.env["credit.risk.policy"]._for_company(company)
+        if policy.limit_mode == "off":
+            return
+        partners = self.env["res.partner"].with_company(company)
+        default = partners._fields["credit_limit"].get_company_dependent_fallback(partners) or 0.0
+        # A superset of the customers whose limit may change: those with a limit of their own,
+        # and young accounts (for the starter limit); the exact rules are the request's.
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT risk.id
+                  FROM credit_partner_risk risk
+                  JOIN res_partner partner ON partner.id = risk.partner_id
+                 WHERE risk.company_id = %(company_id)s
+                   AND risk.partner_id = ANY(%(partner_ids)s)
+                   AND risk.suggested_limit IS DISTINCT FROM
+                       COALESCE((partner.credit_limit ->> %(company_key)s)::numeric, %(default)s)
+                   AND (partner.credit_limit ? %(company_key)s
+                        OR risk.account_age_days IS NULL
+                        OR risk.account_age_days < %(starter_days)s)
+                """,
+                company_id=company.id,
+                partner_ids=list(partner_ids),
+                company_key=str(company.id),
+                default=default,
+                starter_days=policy.starter_days,
+            )
+        )
+        risks = self.browse([risk_id for (risk_id,) in rows])
         self.env["credit.limit.request"].sudo()._propose_from_risks(risks)
 
     def _stale_partner_ids(self, company, today):
