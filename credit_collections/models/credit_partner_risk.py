@@ -168,12 +168,15 @@ class CreditPartnerRisk(models.Model):
         """Compute and store the figures of the commercial partners ``partner_ids`` in ``company``.
 
         One statement for the whole batch, whatever the size of the customers' histories.
+
+        :return: the refreshed rows
         """
         today = today or fields.Date.context_today(self)
         self.env.flush_all()
-        self.env.execute_query(self._refresh_query(company, list(partner_ids), today))
+        rows = self.env.execute_query(self._refresh_query(company, list(partner_ids), today))
         self.invalidate_model()
         self.env["res.partner"].invalidate_model(["credit_risk_ids", "credit_risk_id"])
+        return self.browse([risk_id for (risk_id,) in rows])
 
     @api.model
     def _cron_refresh(self):
@@ -343,6 +346,7 @@ class CreditPartnerRisk(models.Model):
                 %(updates)s,
                 write_uid = EXCLUDED.write_uid,
                 write_date = EXCLUDED.write_date
+            RETURNING id
             """,
             partner_ids=partner_ids,
             company_id=company.id,
@@ -446,15 +450,11 @@ class CreditPartnerRisk(models.Model):
                  GROUP BY partner_id
             ),
             sales AS (
-                SELECT move.commercial_partner_id AS partner_id,
-                       SUM(move.amount_total_signed) / %(lookback_months)s AS avg_monthly_sales
-                  FROM account_move move
-                 WHERE move.company_id = %(company_id)s
-                   AND move.state = 'posted'
-                   AND move.move_type IN ('out_invoice', 'out_refund')
-                   AND move.invoice_date >= %(lookback_start)s
-                   AND move.commercial_partner_id = ANY(%(partner_ids)s)
-                 GROUP BY move.commercial_partner_id
+                SELECT partner_id, SUM(balance) / %(lookback_months)s AS avg_monthly_sales
+                  FROM receivables
+                 WHERE move_type IN ('out_invoice', 'out_refund')
+                   AND invoice_date >= %(lookback_start)s
+                 GROUP BY partner_id
             ),
             drafts AS (
                 SELECT move.commercial_partner_id AS partner_id,

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 # Risk factors: (code, label). Each scores a penalty from 0 (no risk) to 1 (full risk); the
@@ -234,9 +234,21 @@ class CreditRiskPolicy(models.Model):
 
     @api.model
     def _for_company(self, company):
-        """The company's policy, created with the defaults the first time it is needed."""
-        policy = self.sudo().search([("company_id", "=", company.id)])
-        return policy or self.sudo().create({"company_id": company.id})
+        """The company's policy, created with the defaults the first time it is needed.
+
+        Every confirmation asks for it: its id is cached, since a policy is never deleted.
+        """
+        policy = self.sudo().browse(self._policy_id(company.id))
+        if not policy.exists():
+            self.env.registry.clear_cache()
+            policy = self.sudo().create({"company_id": company.id})
+        return policy
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _policy_id(self, company_id):
+        policy = self.sudo().search([("company_id", "=", company_id)])
+        return policy.id
 
     @api.model
     def _action_open_current(self):

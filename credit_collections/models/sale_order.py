@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
@@ -197,17 +199,40 @@ class SaleOrder(models.Model):
     def _credit_check(self):
         """Evaluate the credit rules; hold and log the orders they block, lift stale holds.
 
+        Orders confirmed together count against their customer's credit one after the other.
+
         :return: the orders on hold
         """
+        pending = self.filtered(lambda order: order.state in ("draft", "sent"))
+        risks = pending._credit_refreshed_risks()
+        accepted = defaultdict(float)  # amounts let through in this batch, per customer
         blocked = self.browse()
-        for order in self.filtered(lambda order: order.state in ("draft", "sent")):
-            reasons = [] if order._credit_release_covers() else order._credit_hold_reasons()
+        for order in pending:
+            key = order._credit_key()
+            reasons = (
+                []
+                if order._credit_release_covers()
+                else order._credit_hold_reasons(risks[key], accepted[key])
+            )
             if reasons:
                 order._credit_hold("\n".join(reasons))
                 blocked |= order
-            elif order.credit_hold:
+                continue
+            if order.credit_hold:
                 order.sudo().write({"credit_hold": False, "credit_hold_reasons": False})
+            accepted[key] += order._credit_amount_company_currency()
         return blocked
+
+    def _credit_key(self):
+        return self.partner_id.commercial_partner_id, self.company_id
+
+    def _credit_refreshed_risks(self):
+        """The customers' figures recomputed now, one statement per company: a hold must not
+        rest on last night's numbers. ``{(customer, company): figures}``."""
+        risks = self.env["credit.partner.risk"]
+        for company, orders in self.grouped("company_id").items():
+            risks |= risks._refresh(company, orders.partner_id.commercial_partner_id.ids)
+        return {(risk.partner_id, risk.company_id): risk for risk in risks.sudo()}
 
     def _credit_release_covers(self):
         return (
@@ -221,18 +246,17 @@ class SaleOrder(models.Model):
         self.sudo().write({"credit_hold": True, "credit_hold_reasons": reasons})
         self.message_post(body=self.env._("Credit hold:\n%(reasons)s", reasons=reasons))
 
-    def _credit_hold_reasons(self):
+    def _credit_hold_reasons(self, risk, accepted=0.0):
         """Why the credit rules block this order, each reason with its figures; [] if none.
 
-        The customer's figures are recomputed first: a hold must not rest on last night's
-        numbers. One statement, whatever the size of the customer's history.
+        :param risk: the customer's current figures
+        :param accepted: what other orders of the customer, confirmed with this one, add
         """
         self.ensure_one()
         company = self.company_id
         partner = self.partner_id.commercial_partner_id.with_company(company)
         policy = self.env["credit.risk.policy"]._for_company(company)
-        self.env["credit.partner.risk"]._refresh(company, partner.ids)
-        risk = partner.sudo().credit_risk_id
+        exposure = risk.exposure + accepted
         reasons = []
         if partner.sudo().credit_hold:
             reasons.append(
@@ -244,15 +268,15 @@ class SaleOrder(models.Model):
         limit = partner.sudo().credit_limit
         if policy.hold_over_limit and company.account_use_credit_limit and limit:
             amount = self._credit_amount_company_currency()
-            if company.currency_id.compare_amounts(amount + risk.exposure, limit) > 0:
+            if company.currency_id.compare_amounts(amount + exposure, limit) > 0:
                 reasons.append(
                     self.env._(
                         "This order (%(amount)s) and the exposure (%(exposure)s) exceed the "
                         "credit limit of %(limit)s by %(excess)s.",
                         amount=self._credit_format(amount),
-                        exposure=self._credit_format(risk.exposure),
+                        exposure=self._credit_format(exposure),
                         limit=self._credit_format(limit),
-                        excess=self._credit_format(amount + risk.exposure - limit),
+                        excess=self._credit_format(amount + exposure - limit),
                     )
                 )
         if policy.hold_overdue and risk.oldest_days_late > policy.hold_overdue_days:
@@ -276,13 +300,12 @@ class SaleOrder(models.Model):
                     why=risk.score_reasons.replace("\n", "; "),
                 )
             )
-        return reasons + self._credit_kyc_hold_reasons(partner, risk)
+        return reasons + self._credit_kyc_hold_reasons(partner, exposure, policy)
 
-    def _credit_kyc_hold_reasons(self, partner, risk):
-        policy = self.env["credit.risk.policy"]._for_company(self.company_id)
+    def _credit_kyc_hold_reasons(self, partner, exposure, policy):
         if not policy.hold_kyc or partner.kyc_status == "complete":
             return []
-        total = risk.exposure + self._credit_amount_company_currency()
+        total = exposure + self._credit_amount_company_currency()
         if self.company_id.currency_id.compare_amounts(total, policy.kyc_free_exposure) <= 0:
             return []
         return [

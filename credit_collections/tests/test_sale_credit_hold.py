@@ -148,6 +148,13 @@ class TestSaleCreditHold(CreditCollectionsCommon):
         self.assertEqual(order.state, "draft")
         self.assertTrue(order.credit_hold)
 
+    def test_orders_confirmed_together_count_one_after_the_other(self):
+        first, second = self._quotation(1500.0), self._quotation(1500.0)
+        (first + second).action_confirm()  # 3,000 open + 1,500 fits; + 1,500 more does not
+        self.assertEqual(first.state, "sale")
+        self.assertTrue(second.credit_hold)
+        self.assertIn("the exposure ($\xa04,500.00)", second.credit_hold_reasons)
+
     def test_held_order_refused_on_every_confirmation_path(self):
         order = self._quotation(2500.0)
         order.action_confirm()
@@ -179,7 +186,7 @@ class TestSaleCreditHold(CreditCollectionsCommon):
         def queries():
             order.invalidate_recordset()
             before = self.env.cr.sql_log_count
-            order._credit_hold_reasons()
+            order._credit_check()
             return self.env.cr.sql_log_count - before
 
         queries()  # warm the caches of policy and partner
