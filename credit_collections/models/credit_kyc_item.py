@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import split_every
 
 from .credit_kyc_template import CHECK_TYPES, IDENTIFIER_TYPES
 from .kyc_identifier import InvalidIdentifier, compact_identifier
@@ -16,7 +17,7 @@ class CreditKycItem(models.Model):
 
     _name = "credit.kyc.item"
     _description = "KYC Checklist Item"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "partner_id, sequence, id"
     _check_company_auto = True
 
@@ -125,6 +126,42 @@ class CreditKycItem(models.Model):
                 )
             )
         self.write({"state": "rejected", "verified_by_id": False, "verified_on": False})
+
+    @api.model
+    def _cron_reassess(self):
+        self._reassess(progress=self.env["ir.cron"]._commit_progress)
+
+    @api.model
+    def _reassess(self, progress, batch_size=500):
+        """Expire outdated verifications, warn verifiers of those about to expire.
+
+        Both steps select only what is left to do, so a run cut short resumes and a second run
+        the same day changes nothing. ``progress(done)`` follows each batch.
+        """
+        today = fields.Date.context_today(self)
+        expired = self.search([("state", "=", "verified"), ("expires_on", "<", today)])
+        for batch in split_every(batch_size, expired.ids, self.browse):
+            batch.write({"state": "expired"})
+            progress(len(batch))
+        for company in self.env["res.company"].search([]):
+            notice = self.env["credit.risk.policy"]._for_company(company).kyc_expiry_notice_days
+            expiring = self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "verified"),
+                    ("expires_on", "<=", today + relativedelta(days=notice)),
+                    ("activity_ids", "=", False),
+                ]
+            )
+            for batch in split_every(batch_size, expiring.ids, self.browse):
+                for item in batch:
+                    item.activity_schedule(
+                        "mail.mail_activity_data_todo",
+                        date_deadline=item.expires_on,
+                        user_id=item.verified_by_id.id or self.env.uid,
+                        summary=self.env._("KYC item expires on %(date)s", date=item.expires_on),
+                    )
+                progress(len(batch))
 
     def _is_valid_on(self, day):
         self.ensure_one()

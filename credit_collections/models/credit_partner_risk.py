@@ -175,7 +175,7 @@ class CreditPartnerRisk(models.Model):
         self.env.flush_all()
         rows = self.env.execute_query(self._refresh_query(company, list(partner_ids), today))
         self.invalidate_model()
-        self.env["res.partner"].invalidate_model(["credit_risk_ids", "credit_risk_id"])
+        self.env["res.partner"].invalidate_model()  # its credit_* fields read these rows
         return self.browse([risk_id for (risk_id,) in rows])
 
     @api.model

@@ -132,6 +132,17 @@ class CreditRiskPolicy(models.Model):
         help="Above this exposure a customer whose KYC is not complete is held, and its "
         "suggested limit is capped here.",
     )
+    kyc_review_months_a = fields.Integer(string="Review A (months)", default=24, tracking=True)
+    kyc_review_months_b = fields.Integer(string="Review B (months)", default=18, tracking=True)
+    kyc_review_months_c = fields.Integer(string="Review C (months)", default=12, tracking=True)
+    kyc_review_months_d = fields.Integer(string="Review D (months)", default=6, tracking=True)
+    kyc_review_months_e = fields.Integer(string="Review E (months)", default=3, tracking=True)
+    kyc_expiry_notice_days = fields.Integer(
+        string="Expiry Notice (days)",
+        default=30,
+        tracking=True,
+        help="A verified item expiring within this many days gets an activity for its verifier.",
+    )
     grade_a_min = fields.Integer(string="Grade A from", default=80, tracking=True)
     grade_b_min = fields.Integer(string="Grade B from", default=65, tracking=True)
     grade_c_min = fields.Integer(string="Grade C from", default=50, tracking=True)
@@ -232,6 +243,19 @@ class CreditRiskPolicy(models.Model):
                 self.env._("The overdue days of the hold rule cannot be negative.")
             )
 
+    @api.constrains(
+        "kyc_expiry_notice_days", *(f"kyc_review_months_{grade.lower()}" for grade in GRADES)
+    )
+    def _check_kyc_review(self):
+        for policy in self:
+            if min(policy._kyc_review_months().values()) < 1 or policy.kyc_expiry_notice_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "KYC reviews need an interval of at least one month for every grade, "
+                        "and the expiry notice cannot be negative."
+                    )
+                )
+
     @api.model
     def _for_company(self, company):
         """The company's policy, created with the defaults the first time it is needed.
@@ -275,6 +299,10 @@ class CreditRiskPolicy(models.Model):
         return self.limit_mode == "auto" and abs(suggested - current) <= (
             current * self.limit_tolerance / 100
         )
+
+    def _kyc_review_months(self):
+        self.ensure_one()
+        return {grade: self[f"kyc_review_months_{grade.lower()}"] for grade in GRADES}
 
     def _grade_thresholds(self):
         """Lowest score of grades A to D; below the last one is E."""

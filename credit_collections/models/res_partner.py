@@ -1,3 +1,5 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -42,13 +44,21 @@ class ResPartner(models.Model):
             ("none", "Not started"),
             ("incomplete", "Incomplete"),
             ("complete", "Complete"),
+            ("review_due", "Review due"),
             ("expired", "Expired"),
         ],
         string="KYC",
         compute="_compute_kyc_status",
         compute_sudo=True,
         help="From the customer's checklist in the current company: complete when every "
-        "required item is verified and none of them has expired.",
+        "required item is verified and none of them has expired; review due when the last "
+        "review is older than the policy's interval for the customer's risk grade.",
+    )
+    kyc_reviewed_on = fields.Date(
+        string="KYC Reviewed On",
+        company_dependent=True,
+        copy=False,
+        help="Last periodic review of the checklist; the first one is the latest verification.",
     )
     credit_score = fields.Integer(related="credit_risk_id.score", string="Risk Score")
     credit_grade = fields.Selection(related="credit_risk_id.grade", string="Risk Grade")
@@ -76,6 +86,7 @@ class ResPartner(models.Model):
     @api.depends(
         "commercial_partner_id.kyc_item_ids.state",
         "commercial_partner_id.kyc_item_ids.expires_on",
+        "commercial_partner_id.kyc_reviewed_on",
     )
     def _compute_kyc_status(self):
         items = self.env["credit.kyc.item"].search(
@@ -87,16 +98,36 @@ class ResPartner(models.Model):
         )
         items_by_partner = items.grouped("partner_id")
         today = fields.Date.context_today(self)
+        policy = self.env["credit.risk.policy"]._for_company(self.env.company)
+        review_months = policy._kyc_review_months()
         for partner in self:
-            required = items_by_partner.get(partner.commercial_partner_id)
+            commercial = partner.commercial_partner_id
+            required = items_by_partner.get(commercial)
             if not required:
                 partner.kyc_status = "none"
             elif all(item._is_valid_on(today) for item in required):
-                partner.kyc_status = "complete"
+                reviewed = commercial.kyc_reviewed_on or max(required.mapped("verified_on"))
+                months = review_months[commercial.credit_grade or "C"]
+                due = reviewed + relativedelta(months=months) < today
+                partner.kyc_status = "review_due" if due else "complete"
             elif all(item.state in ("verified", "expired") for item in required):
                 partner.kyc_status = "expired"
             else:
                 partner.kyc_status = "incomplete"
+
+    def action_kyc_mark_reviewed(self):
+        """Record today's periodic KYC review of these customers, in the current company."""
+        today = fields.Date.context_today(self)
+        for partner in self.commercial_partner_id:
+            partner.kyc_reviewed_on = today
+            partner.message_post(
+                body=self.env._(
+                    "KYC reviewed by %(user)s in %(company)s.",
+                    user=self.env.user.name,
+                    company=self.env.company.name,
+                )
+            )
+        return True
 
     def action_apply_kyc_template(self):
         """Create the customer's checklist from the matching template (missing items only)."""

@@ -111,3 +111,31 @@ class TestCreditKyc(CreditCollectionsCommon):
         self.env["credit.partner.risk"]._refresh(self.company, self.customer.ids)
         self.env["credit.partner.risk"]._propose_limits(self.company, self.customer.ids)
         self.assertEqual(self.customer.credit_limit, 1500.0)
+
+    def test_review_interval_follows_the_grade(self):
+        self._verify_required()
+        self.assertEqual(self.customer.kyc_status, "complete")
+        self.customer.kyc_reviewed_on = self.today - timedelta(days=200)  # ~6.5 months
+        self.env["credit.partner.risk"]._refresh(self.company, self.customer.ids)
+        self.assertEqual(self.customer.credit_grade, "A")
+        self.assertEqual(self.customer.kyc_status, "complete", "grade A: every 24 months")
+        policy = self.env["credit.risk.policy"]._for_company(self.company)
+        policy.kyc_review_months_a = 6
+        self.customer.invalidate_recordset(["kyc_status"])
+        self.assertEqual(self.customer.kyc_status, "review_due")
+        self.customer.with_user(self.collections_user).action_kyc_mark_reviewed()
+        self.assertEqual(self.customer.kyc_status, "complete")
+
+    def test_reassessment_expires_and_warns(self):
+        self._verify_required()
+        accounts = self.items.filtered(lambda item: item.validity_months == 12)
+        application = self.items.filtered(lambda item: item.validity_months == 24)
+        accounts.verified_on = self.today - timedelta(days=370)
+        application.verified_on = self.today - timedelta(days=720)  # expires within 30 days
+        items = self.env["credit.kyc.item"]
+        items._reassess(progress=lambda done: True)
+        items._reassess(progress=lambda done: True)  # a second run changes nothing more
+        self.assertEqual(accounts.state, "expired")
+        self.assertEqual(self.customer.kyc_status, "expired")
+        self.assertEqual(len(application.activity_ids), 1)
+        self.assertEqual(application.activity_ids.user_id, self.collections_user)
