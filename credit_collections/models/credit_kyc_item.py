@@ -4,8 +4,11 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import split_every
 
-from .credit_kyc_template import CHECK_TYPES, IDENTIFIER_TYPES
+from .credit_kyc_template import CHECK_TYPES, EXTERNAL_CHECK_TYPES, IDENTIFIER_TYPES
 from .kyc_identifier import InvalidIdentifier, compact_identifier
+from .kyc_services import CheckFailed, bureau_score, vies_check
+
+HTTP_BATCH = 20  # external checks committed in small batches: each may wait for a timeout
 
 
 class CreditKycItem(models.Model):
@@ -40,6 +43,7 @@ class CreditKycItem(models.Model):
             ("verified", "Verified"),
             ("rejected", "Rejected"),
             ("expired", "Expired"),
+            ("check_failed", "Check failed"),
         ],
         default="missing",
         required=True,
@@ -54,6 +58,9 @@ class CreditKycItem(models.Model):
     verified_on = fields.Date(readonly=True, tracking=True)
     expires_on = fields.Date(compute="_compute_expires_on", store=True, index=True)
     note = fields.Text(help="Why the item was rejected, or anything the next reviewer should know.")
+    external_score = fields.Float(readonly=True, help="The credit bureau's score, 0 to 100.")
+    check_attempts = fields.Integer(readonly=True, help="Failed attempts of the external check.")
+    checked_on = fields.Datetime(readonly=True)
 
     @api.depends("verified_on", "validity_months")
     def _compute_expires_on(self):
@@ -127,6 +134,72 @@ class CreditKycItem(models.Model):
             )
         self.write({"state": "rejected", "verified_by_id": False, "verified_on": False})
 
+    def action_run_check(self):
+        """Ask the external service (VIES, credit bureau) now; a failure is recorded, not raised."""
+        for item in self.filtered(lambda item: item.check_type in EXTERNAL_CHECK_TYPES):
+            policy = self.env["credit.risk.policy"]._for_company(item.company_id).sudo()
+            try:
+                values = getattr(item, f"_run_{item.check_type}_check")(policy)
+            except CheckFailed as failure:
+                item._record_check_failure(str(failure))
+                continue
+            item.write(
+                values
+                | {
+                    "checked_on": fields.Datetime.now(),
+                    "check_attempts": 0,
+                    "verified_by_id": self.env.uid,
+                    "verified_on": fields.Date.context_today(self),
+                }
+            )
+        return True
+
+    def _run_vies_check(self, policy):
+        vat = self._partner_vat()
+        valid, details = vies_check(policy.vies_url, vat, policy.check_timeout)
+        if not valid:
+            return {"state": "rejected", "value": vat, "note": f"VIES: {vat} is not valid."}
+        return {"state": "verified", "value": vat, "note": f"VIES: valid. {details}".strip()}
+
+    def _run_bureau_check(self, policy):
+        if not policy.bureau_url:
+            raise CheckFailed("no credit bureau is configured in the risk policy")
+        score = bureau_score(
+            policy.bureau_url,
+            policy.bureau_token,
+            policy.bureau_score_path or "score",
+            self._partner_vat(),
+            policy.check_timeout,
+        )
+        return {"state": "verified", "external_score": score, "note": f"Bureau score {score:g}."}
+
+    def _partner_vat(self):
+        """The customer's VAT number: its checklist's, else the one on the customer."""
+        vat_item = self.search(
+            [
+                ("partner_id", "=", self.partner_id.id),
+                ("company_id", "=", self.company_id.id),
+                ("check_type", "=", "vat"),
+                ("value", "!=", False),
+            ],
+            limit=1,
+        )
+        vat = vat_item.value or self.partner_id.vat
+        if not vat:
+            raise CheckFailed("the customer has no VAT number to check")
+        return self._compact_value("vat", vat, self.partner_id)
+
+    def _record_check_failure(self, message):
+        self.write(
+            {
+                "state": "check_failed",
+                "check_attempts": self.check_attempts + 1,
+                "checked_on": fields.Datetime.now(),
+                "note": message,
+            }
+        )
+        self.message_post(body=self.env._("External check failed: %(error)s", error=message))
+
     @api.model
     def _cron_reassess(self):
         self._reassess(progress=self.env["ir.cron"]._commit_progress)
@@ -136,9 +209,22 @@ class CreditKycItem(models.Model):
         """Expire outdated verifications, warn verifiers of those about to expire.
 
         Both steps select only what is left to do, so a run cut short resumes and a second run
-        the same day changes nothing. ``progress(done)`` follows each batch.
+        the same day changes nothing. ``progress(done)`` follows each batch. Failed external
+        checks are retried, up to the policy's attempts.
         """
         today = fields.Date.context_today(self)
+        for company in self.env["res.company"].search([]):
+            attempts = self.env["credit.risk.policy"]._for_company(company).check_max_attempts
+            failed = self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "check_failed"),
+                    ("check_attempts", "<", attempts),
+                ]
+            )
+            for batch in split_every(HTTP_BATCH, failed.ids, self.browse):
+                batch.action_run_check()
+                progress(len(batch))
         expired = self.search([("state", "=", "verified"), ("expires_on", "<", today)])
         for batch in split_every(batch_size, expired.ids, self.browse):
             batch.write({"state": "expired"})

@@ -7,7 +7,10 @@ CHECK_TYPES = [
     ("iban", "IBAN"),
     ("bic", "BIC"),
     ("lei", "LEI"),
+    ("vies", "EU VAT check (VIES)"),
+    ("bureau", "Credit bureau score"),
 ]
+EXTERNAL_CHECK_TYPES = {"vies", "bureau"}
 IDENTIFIER_TYPES = {"vat", "company_registry", "iban", "bic", "lei"}
 
 

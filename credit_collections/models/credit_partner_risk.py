@@ -127,7 +127,14 @@ class CreditPartnerRisk(models.Model):
         help="Months of average sales times the grade's multiplier, rounded and kept between "
         "floor and ceiling; the starter limit for young accounts.",
     )
-    score = fields.Integer(readonly=True, help="0 to 100: 100 is the safest customer.")
+    external_score = fields.Float(
+        readonly=True, help="The credit bureau's latest verified score, from the KYC checklist."
+    )
+    score = fields.Integer(
+        readonly=True,
+        help="0 to 100: 100 is the safest customer. With a credit bureau score, blended with "
+        "it by the policy's external score weight.",
+    )
     grade = fields.Selection([(grade, grade) for grade in GRADES], readonly=True, index=True)
     penalty_delay = fields.Float(readonly=True)
     penalty_late_share = fields.Float(readonly=True)
@@ -288,7 +295,7 @@ class CreditPartnerRisk(models.Model):
         names += ["uninvoiced_order_amount", "exposure", "avg_days_late", "late_share"]
         names += ["paid_invoice_count", "oldest_days_late", "dispute_count", "broken_promise_count"]
         names += ["account_age_days", "trend_days", "avg_monthly_sales", "score", "grade"]
-        names += ["suggested_limit"]
+        names += ["suggested_limit", "external_score"]
         names += [f"penalty_{code}" for code, _label in RISK_FACTORS]
         columns = SQL(", ").join(SQL.identifier(name) for name in names)
         return SQL(
@@ -314,7 +321,8 @@ class CreditPartnerRisk(models.Model):
                        0 AS broken_promise_count,  -- until promises to pay are recorded
                        %(today)s::date - history.first_invoice_date AS account_age_days,
                        payments.recent_days_late - payments.earlier_days_late AS trend_days,
-                       COALESCE(sales.avg_monthly_sales, 0) AS avg_monthly_sales
+                       COALESCE(sales.avg_monthly_sales, 0) AS avg_monthly_sales,
+                       bureau.external_score
                   FROM partners
                   LEFT JOIN aging ON aging.partner_id = partners.partner_id
                   LEFT JOIN drafts ON drafts.partner_id = partners.partner_id
@@ -322,13 +330,19 @@ class CreditPartnerRisk(models.Model):
                   LEFT JOIN payments ON payments.partner_id = partners.partner_id
                   LEFT JOIN history ON history.partner_id = partners.partner_id
                   LEFT JOIN sales ON sales.partner_id = partners.partner_id
+                  LEFT JOIN bureau ON bureau.partner_id = partners.partner_id
             ),
             penalized AS (
                 SELECT behaviour.*, %(penalties)s FROM behaviour
             ),
             scored AS (
                 SELECT penalized.*,
-                       GREATEST(0, LEAST(100, ROUND(100 - (%(points_lost)s))))::int AS score
+                       GREATEST(0, LEAST(100, ROUND(
+                           CASE WHEN external_score IS NULL THEN 100 - (%(points_lost)s)
+                                ELSE (100 - %(external_weight)s) / 100.0 * (100 - (%(points_lost)s))
+                                     + %(external_weight)s / 100.0 * external_score
+                           END
+                       )))::int AS score
                   FROM penalized
             )
             INSERT INTO credit_partner_risk (
@@ -365,6 +379,7 @@ class CreditPartnerRisk(models.Model):
                 SQL("%s * %s", weight, SQL.identifier(f"penalty_{code}"))
                 for code, weight in policy._weights().items()
             ),
+            external_weight=policy.external_score_weight,
             grade=self._grade_case(policy),
             suggested_limit=self._suggested_limit_expression(policy),
             columns=columns,
@@ -455,6 +470,15 @@ class CreditPartnerRisk(models.Model):
                  WHERE move_type IN ('out_invoice', 'out_refund')
                    AND invoice_date >= %(lookback_start)s
                  GROUP BY partner_id
+            ),
+            bureau AS (
+                SELECT DISTINCT ON (partner_id) partner_id, external_score
+                  FROM credit_kyc_item
+                 WHERE company_id = %(company_id)s
+                   AND check_type = 'bureau'
+                   AND state = 'verified'
+                   AND partner_id = ANY(%(partner_ids)s)
+                 ORDER BY partner_id, verified_on DESC NULLS LAST, id DESC
             ),
             drafts AS (
                 SELECT move.commercial_partner_id AS partner_id,

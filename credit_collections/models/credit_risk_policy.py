@@ -1,6 +1,8 @@
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
+from .kyc_services import VIES_DEFAULT_URL
+
 # Risk factors: (code, label). Each scores a penalty from 0 (no risk) to 1 (full risk); the
 # policy's weight for a factor is the number of score points a full penalty costs.
 RISK_FACTORS = [
@@ -143,6 +145,30 @@ class CreditRiskPolicy(models.Model):
         tracking=True,
         help="A verified item expiring within this many days gets an activity for its verifier.",
     )
+    vies_url = fields.Char(string="VIES REST URL", default=VIES_DEFAULT_URL, tracking=True)
+    bureau_url = fields.Char(
+        string="Credit Bureau URL",
+        tracking=True,
+        help="Asked with GET ?id=<VAT number>, and the token as a Bearer authorization.",
+    )
+    bureau_token = fields.Char(groups="credit_collections.group_credit_manager")
+    bureau_score_path = fields.Char(
+        string="Score In Reply",
+        default="score",
+        help="Where the 0-100 score is in the bureau's JSON reply, dotted: data.score",
+    )
+    check_timeout = fields.Integer(string="Timeout (seconds)", default=10)
+    check_max_attempts = fields.Integer(
+        string="Attempts",
+        default=5,
+        help="Failed external checks are retried every day up to this many attempts.",
+    )
+    external_score_weight = fields.Integer(
+        string="External Score Weight (%)",
+        default=30,
+        tracking=True,
+        help="Share of the credit bureau's score in the customer's score, when it has one.",
+    )
     grade_a_min = fields.Integer(string="Grade A from", default=80, tracking=True)
     grade_b_min = fields.Integer(string="Grade B from", default=65, tracking=True)
     grade_c_min = fields.Integer(string="Grade C from", default=50, tracking=True)
@@ -242,6 +268,18 @@ class CreditRiskPolicy(models.Model):
             raise ValidationError(
                 self.env._("The overdue days of the hold rule cannot be negative.")
             )
+
+    @api.constrains("check_timeout", "check_max_attempts", "external_score_weight")
+    def _check_external_checks(self):
+        for policy in self:
+            if policy.check_timeout < 1 or policy.check_max_attempts < 1:
+                raise ValidationError(
+                    self.env._("External checks need a timeout and attempts of at least one.")
+                )
+            if not 0 <= policy.external_score_weight <= 100:
+                raise ValidationError(
+                    self.env._("The external score weight is a percentage from 0 to 100.")
+                )
 
     @api.constrains(
         "kyc_expiry_notice_days", *(f"kyc_review_months_{grade.lower()}" for grade in GRADES)

@@ -8,3 +8,4 @@ from . import (
 from . import test_sale_credit_hold
 from . import test_credit_hold_tour
 from . import test_credit_kyc
+from . import test_credit_kyc_external

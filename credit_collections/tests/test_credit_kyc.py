@@ -33,7 +33,7 @@ class TestCreditKyc(CreditCollectionsCommon):
     def test_template_builds_the_checklist_once(self):
         self.assertEqual(
             set(self.items.mapped("check_type")),
-            {"vat", "company_registry", "iban", "document", "lei"},
+            {"vat", "company_registry", "iban", "document", "lei", "vies", "bureau"},
         )
         self.customer.action_apply_kyc_template()
         self.assertEqual(self.customer.kyc_item_ids, self.items)

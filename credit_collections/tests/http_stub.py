@@ -1,0 +1,47 @@
+"""A small HTTP server on 127.0.0.1 for the tests of outgoing calls: replies are scripted."""
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class StubServer:
+    """Serves ``replies[path] = (status, body, delay)``; records each request's path and headers.
+
+    Use as a context manager; ``url`` is its base address.
+    """
+
+    def __init__(self):
+        self.replies = {}
+        self.requests = []
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                path = self.path.split("?")[0]
+                stub.requests.append((self.path, dict(self.headers)))
+                status, body, delay = stub.replies.get(path, (404, {"error": "unknown"}, 0))
+                time.sleep(delay)
+                payload = body if isinstance(body, bytes) else json.dumps(body).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (timeout tests)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
