@@ -585,9 +585,9 @@ def portfolio_figures(env, company):
     )
 
 
-def history_extremes(env, company):
-    """(partner id, receivable lines) of the customers with the longest and shortest history."""
-    rows = env.execute_query(
+def customers_by_history(env, company):
+    """(partner id, receivable lines) of every benchmark customer, longest history first."""
+    return env.execute_query(
         SQL(
             """
             SELECT line.partner_id, COUNT(*)
@@ -603,6 +603,11 @@ def history_extremes(env, company):
             f"{REF_PREFIX}%",
         )
     )
+
+
+def history_extremes(env, company):
+    """(partner id, receivable lines) of the customers with the longest and shortest history."""
+    rows = customers_by_history(env, company)
     return rows[0], rows[-1]
 
 

@@ -26,11 +26,10 @@ import statistics
 import sys
 import time
 
-from bench_risk_recompute import DEFAULT_CONF, REF_PREFIX, open_registry
+from bench_risk_recompute import DEFAULT_CONF, customers_by_history, open_registry
 
 import odoo
 from odoo import Command
-from odoo.tools import SQL
 
 
 def parse_args():
@@ -42,24 +41,9 @@ def parse_args():
     return parser.parse_args()
 
 
-def customers_by_history(env, company, count):
-    """``count`` customer ids with the shortest histories, then as many with the longest."""
-    rows = env.execute_query(
-        SQL(
-            """
-            SELECT line.partner_id, COUNT(*)
-              FROM account_move_line line
-              JOIN account_account account ON account.id = line.account_id
-              JOIN res_partner partner ON partner.id = line.partner_id
-             WHERE line.company_id = %s AND account.account_type = 'asset_receivable'
-               AND partner.ref LIKE %s
-             GROUP BY line.partner_id
-             ORDER BY COUNT(*), line.partner_id
-            """,
-            company.id,
-            f"{REF_PREFIX}%",
-        )
-    )
+def shortest_and_longest(env, company, count):
+    """``count`` (customer id, receivable lines) with the shortest histories, then the longest."""
+    rows = customers_by_history(env, company)[::-1]
     if len(rows) < 2 * count:
         sys.exit(f"only {len(rows)} benchmark customers: run bench_risk_recompute.py first")
     return rows[:count], rows[-count:]
@@ -122,7 +106,7 @@ def run(env, args):
     env["credit.risk.policy"]._for_company(company).write(
         {"hold_overdue_days": 100_000, "hold_worst_grade": "E", "kyc_free_exposure": 10**9}
     )
-    short, long_ = customers_by_history(env, company, args.orders // 2)
+    short, long_ = shortest_and_longest(env, company, args.orders // 2)
     print(
         f"customers: {len(short)} with {short[0][1]}-{short[-1][1]} receivable lines, "
         f"{len(long_)} with {long_[0][1]}-{long_[-1][1]}"

@@ -6,3 +6,5 @@ from . import credit_partner_risk
 from . import res_partner
 from . import credit_demo_portfolio
 from . import sale_order
+from . import res_bank
+from . import res_partner_bank

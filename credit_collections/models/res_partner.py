@@ -82,6 +82,17 @@ class ResPartner(models.Model):
         for partner in self:
             partner.credit_risk_id = risk_by_partner.get(partner.commercial_partner_id)
 
+    def _search_credit_risk_id(self, operator, value):
+        risk_domain = [("id", operator, value), ("company_id", "=", self.env.company.id)]
+        return [("commercial_partner_id.credit_risk_ids", "any", risk_domain)]
+
+    @api.depends_context("company")
+    @api.depends("credit_risk_id.exposure")
+    def _compute_credit_available(self):
+        for partner in self:
+            limit = partner.commercial_partner_id.sudo().credit_limit
+            partner.credit_available = limit - partner.credit_exposure if limit else 0.0
+
     @api.depends_context("company")
     @api.depends(
         "commercial_partner_id.kyc_item_ids.state",
@@ -115,18 +126,24 @@ class ResPartner(models.Model):
             else:
                 partner.kyc_status = "incomplete"
 
-    def action_kyc_mark_reviewed(self):
-        """Record today's periodic KYC review of these customers, in the current company."""
-        today = fields.Date.context_today(self)
-        for partner in self.commercial_partner_id:
-            partner.kyc_reviewed_on = today
-            partner.message_post(
-                body=self.env._(
-                    "KYC reviewed by %(user)s in %(company)s.",
-                    user=self.env.user.name,
-                    company=self.env.company.name,
-                )
-            )
+    def write(self, vals):
+        """A credit limit typed in by anyone but a Credit Manager becomes a change request."""
+        if {"credit_hold", "credit_hold_note"} & vals.keys() and not self.env.su:
+            self._check_credit_hold_change(vals)
+        if "credit_limit" in vals and not self.env.su:
+            if not self.env.user.has_group("credit_collections.group_credit_manager"):
+                vals = dict(vals)
+                self._request_credit_limit(vals.pop("credit_limit"))
+                vals.pop("use_partner_credit_limit", None)
+                if not vals:
+                    return True
+            else:
+                self._log_credit_limit_change(vals["credit_limit"])
+        return super().write(vals)
+
+    def action_refresh_credit_risk(self):
+        """Recompute the credit figures of these customers in the current company, now."""
+        self.env["credit.partner.risk"]._refresh(self.env.company, self.commercial_partner_id.ids)
         return True
 
     def action_apply_kyc_template(self):
@@ -159,31 +176,19 @@ class ResPartner(models.Model):
             )
         return True
 
-    def _search_credit_risk_id(self, operator, value):
-        risk_domain = [("id", operator, value), ("company_id", "=", self.env.company.id)]
-        return [("commercial_partner_id.credit_risk_ids", "any", risk_domain)]
-
-    @api.depends_context("company")
-    @api.depends("credit_risk_id.exposure")
-    def _compute_credit_available(self):
-        for partner in self:
-            limit = partner.commercial_partner_id.sudo().credit_limit
-            partner.credit_available = limit - partner.credit_exposure if limit else 0.0
-
-    def write(self, vals):
-        """A credit limit typed in by anyone but a Credit Manager becomes a change request."""
-        if {"credit_hold", "credit_hold_note"} & vals.keys() and not self.env.su:
-            self._check_credit_hold_change(vals)
-        if "credit_limit" in vals and not self.env.su:
-            if not self.env.user.has_group("credit_collections.group_credit_manager"):
-                vals = dict(vals)
-                self._request_credit_limit(vals.pop("credit_limit"))
-                vals.pop("use_partner_credit_limit", None)
-                if not vals:
-                    return True
-            else:
-                self._log_credit_limit_change(vals["credit_limit"])
-        return super().write(vals)
+    def action_kyc_mark_reviewed(self):
+        """Record today's periodic KYC review of these customers, in the current company."""
+        today = fields.Date.context_today(self)
+        for partner in self.commercial_partner_id:
+            partner.kyc_reviewed_on = today
+            partner.message_post(
+                body=self.env._(
+                    "KYC reviewed by %(user)s in %(company)s.",
+                    user=self.env.user.name,
+                    company=self.env.company.name,
+                )
+            )
+        return True
 
     def _check_credit_hold_change(self, vals):
         if not self.env.user.has_group("credit_collections.group_credit_manager"):
@@ -225,8 +230,3 @@ class ResPartner(models.Model):
                     user=self.env.user.name,
                 )
             )
-
-    def action_refresh_credit_risk(self):
-        """Recompute the credit figures of these customers in the current company, now."""
-        self.env["credit.partner.risk"]._refresh(self.env.company, self.commercial_partner_id.ids)
-        return True

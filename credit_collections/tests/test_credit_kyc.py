@@ -16,6 +16,9 @@ class TestCreditKyc(CreditCollectionsCommon):
         cls.items = cls.customer.kyc_item_ids
         cls.by_type = {item.check_type: item for item in cls.items}
 
+    def _item_named(self, name):
+        return self.items.filtered(lambda item: item.name == name)
+
     def _verify_required(self):
         documents = self.env["ir.attachment"].create({"name": "scan.pdf", "raw": b"%PDF"})
         values = {
@@ -68,7 +71,7 @@ class TestCreditKyc(CreditCollectionsCommon):
         self.assertEqual(self.customer.kyc_status, "incomplete")
         self._verify_required()
         self.assertEqual(self.customer.kyc_status, "complete")
-        accounts = self.items.filtered(lambda item: item.validity_months == 12)
+        accounts = self._item_named("Latest annual accounts")
         self.assertEqual(accounts.expires_on.year, self.today.year + 1)
         accounts.verified_on = self.today - timedelta(days=400)
         self.assertEqual(self.customer.kyc_status, "expired")
@@ -128,8 +131,8 @@ class TestCreditKyc(CreditCollectionsCommon):
 
     def test_reassessment_expires_and_warns(self):
         self._verify_required()
-        accounts = self.items.filtered(lambda item: item.validity_months == 12)
-        application = self.items.filtered(lambda item: item.validity_months == 24)
+        accounts = self._item_named("Latest annual accounts")
+        application = self._item_named("Signed credit application")
         accounts.verified_on = self.today - timedelta(days=370)
         application.verified_on = self.today - timedelta(days=720)  # expires within 30 days
         items = self.env["credit.kyc.item"]
@@ -139,3 +142,18 @@ class TestCreditKyc(CreditCollectionsCommon):
         self.assertEqual(self.customer.kyc_status, "expired")
         self.assertEqual(len(application.activity_ids), 1)
         self.assertEqual(application.activity_ids.user_id, self.collections_user)
+
+    def test_customer_bank_accounts_and_banks_are_validated(self):
+        accounts = self.env["res.partner.bank"]
+        account = accounts.create(
+            {"partner_id": self.customer.id, "acc_number": "BE71096123456769"}
+        )
+        self.assertTrue(account)
+        with self.assertRaises(ValidationError) as bad:
+            accounts.create({"partner_id": self.customer.id, "acc_number": "BE71 0961 2345 6768"})
+        self.assertIn("IBAN (International Bank Account Number)", str(bad.exception))
+        accounts.create({"partner_id": self.customer.id, "acc_number": "123-4567890-12"})
+        self.env["res.bank"].create({"name": "Good", "bic": "GEBABEBB"})
+        with self.assertRaises(ValidationError) as bad:
+            self.env["res.bank"].create({"name": "Typo", "bic": "GEBA12BB"})
+        self.assertIn("BIC", str(bad.exception))
