@@ -213,7 +213,7 @@ class CreditKycItem(models.Model):
         checks are retried, up to the policy's attempts.
         """
         today = fields.Date.context_today(self)
-        for company in self.env["res.company"].search([]):
+        for company in self._companies_with_items(["check_failed"]):
             attempts = self.env["credit.risk.policy"]._for_company(company).check_max_attempts
             failed = self.search(
                 [
@@ -229,7 +229,7 @@ class CreditKycItem(models.Model):
         for batch in split_every(batch_size, expired.ids, self.browse):
             batch.write({"state": "expired"})
             progress(len(batch))
-        for company in self.env["res.company"].search([]):
+        for company in self._companies_with_items(["verified"]):
             notice = self.env["credit.risk.policy"]._for_company(company).kyc_expiry_notice_days
             expiring = self.search(
                 [
@@ -248,6 +248,10 @@ class CreditKycItem(models.Model):
                         summary=self.env._("KYC item expires on %(date)s", date=item.expires_on),
                     )
                 progress(len(batch))
+
+    def _companies_with_items(self, states):
+        groups = self._read_group([("state", "in", states)], ["company_id"])
+        return self.env["res.company"].union(*(company for (company,) in groups))
 
     def _is_valid_on(self, day):
         self.ensure_one()

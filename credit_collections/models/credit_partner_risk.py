@@ -201,7 +201,7 @@ class CreditPartnerRisk(models.Model):
         today = fields.Date.context_today(self)
         work = [
             (company, self._stale_partner_ids(company, today))
-            for company in self.env["res.company"].search([])
+            for company in self.env["res.company"].search([("chart_template", "!=", False)])
         ]
         remaining = sum(len(partner_ids) for _company, partner_ids in work)
         for company, partner_ids in work:

@@ -27,7 +27,6 @@ class ResPartner(models.Model):
         related="credit_risk_id.uninvoiced_order_amount"
     )
     credit_hold = fields.Boolean(
-        string="Credit Hold",
         company_dependent=True,
         copy=False,
         help="Hold every quotation of this customer in this company until lifted.",

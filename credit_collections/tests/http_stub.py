@@ -1,9 +1,12 @@
 """A small HTTP server on 127.0.0.1 for the tests of outgoing calls: replies are scripted."""
 
 import json
+import logging
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+_logger = logging.getLogger(__name__)
 
 
 class StubServer:
@@ -30,7 +33,7 @@ class StubServer:
                     self.end_headers()
                     self.wfile.write(payload)
                 except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (timeout tests)
+                    _logger.info("stub: %s left before its reply (timeout test)", self.path)
 
             def log_message(self, *args):
                 pass

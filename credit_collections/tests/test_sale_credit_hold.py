@@ -173,7 +173,7 @@ class TestSaleCreditHold(CreditCollectionsCommon):
         request = (
             self.env["credit.limit.request"]
             .with_user(self.credit_manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({})
         )
         self.assertRecordValues(
