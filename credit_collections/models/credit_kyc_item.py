@@ -187,7 +187,10 @@ class CreditKycItem(models.Model):
         vat = vat_item.value or self.partner_id.vat
         if not vat:
             raise CheckFailed("the customer has no VAT number to check")
-        return self._compact_value("vat", vat, self.partner_id)
+        try:
+            return self._compact_value("vat", vat, self.partner_id)
+        except ValidationError as error:
+            raise CheckFailed(str(error)) from error
 
     def _record_check_failure(self, message):
         self.write(

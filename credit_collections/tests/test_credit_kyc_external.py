@@ -104,3 +104,7 @@ class TestKycExternalChecks(CreditCollectionsCommon):
         self.customer.vat = False
         self.bureau.action_run_check()
         self.assertIn("no VAT number", self.bureau.note)
+        self.customer.with_context(no_vat_validation=True).vat = "BE0477472702"  # bad checksum
+        self.bureau.action_run_check()
+        self.assertEqual(self.bureau.state, "check_failed")
+        self.assertIn("not a valid EU VAT number", self.bureau.note)
