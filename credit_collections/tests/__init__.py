@@ -1,10 +1,11 @@
-from . import (
-    test_credit_limit_request,
-    test_credit_partner_risk,
-    test_demo_portfolio,
-    test_module,
-    test_security,
-)
+from . import test_module
+from . import test_security
+from . import test_credit_limit_request
+from . import test_credit_limit_dynamic
+from . import test_credit_partner_risk
+from . import test_credit_partner_risk_property
+from . import test_credit_risk_score
+from . import test_demo_portfolio
 from . import test_sale_credit_hold
 from . import test_credit_hold_tour
 from . import test_credit_kyc
