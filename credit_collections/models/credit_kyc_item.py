@@ -100,22 +100,13 @@ class CreditKycItem(models.Model):
             raise ValidationError(str(error)) from error
 
     def action_submit(self):
-        if empty := self.filtered(lambda item: not (item.value or item.attachment_ids)):
-            raise UserError(
-                self.env._(
-                    "Attach a document or enter the identifier before submitting: %(items)s",
-                    items=", ".join(empty.mapped("name")),
-                )
-            )
+        self._check_has_content(
+            self.env._("Attach a document or enter the identifier before submitting: %(items)s")
+        )
         self.state = "submitted"
 
     def action_verify(self):
-        if empty := self.filtered(lambda item: not (item.value or item.attachment_ids)):
-            raise UserError(
-                self.env._(
-                    "Nothing to verify yet for: %(items)s", items=", ".join(empty.mapped("name"))
-                )
-            )
+        self._check_has_content(self.env._("Nothing to verify yet for: %(items)s"))
         self.write(
             {
                 "state": "verified",
@@ -123,6 +114,11 @@ class CreditKycItem(models.Model):
                 "verified_on": fields.Date.context_today(self),
             }
         )
+
+    def _check_has_content(self, message):
+        """Refuse, with ``message`` naming them, items with neither identifier nor document."""
+        if empty := self.filtered(lambda item: not (item.value or item.attachment_ids)):
+            raise UserError(message % {"items": ", ".join(empty.mapped("name"))})
 
     def action_reject(self):
         if missing := self.filtered(lambda item: not item.note):

@@ -50,7 +50,7 @@ class SaleOrder(models.Model):
             if not (order.company_id.account_use_credit_limit and limit):
                 continue
             exposure = partner.credit_exposure
-            available = limit - exposure - order._credit_amount_company_currency()
+            available = partner.credit_available - order._credit_amount_company_currency()
             order.credit_warning = self.env._(
                 "Exposure %(exposure)s, limit %(limit)s: %(available)s available after this "
                 "quotation.%(warning)s",
