@@ -304,11 +304,15 @@ TEMPLATE_ROWS_QUERY = SQL(
 )
 
 
+# Share of invoices paid, and paid or partly paid (the rest is open); a benchmark may change them.
+MIX = {"paid": 0.7, "paid_or_partial": 0.8}
+
+
 def document_plan_query(partners, invoices, refunds, today):
     """``bench_doc``: one row per document to create, with its customer, factor, dates, names.
 
-    Kinds: 70% paid (60% of them on time, up to 10 days early, the others 1-60 days late), 10%
-    partly paid, 20% open (invoiced 0-210 days ago, so that every aging bucket has some), and
+    Kinds (``MIX``): 70% paid (60% of them on time, up to 10 days early, the others 1-60 days
+    late), 10% partly paid, 20% open (invoiced 0-210 days ago, so that every aging bucket has some), and
     the credit notes (open, 0-300 days old). Each invoice has a 30-day term.
     """
     return SQL(
@@ -327,8 +331,8 @@ def document_plan_query(partners, invoices, refunds, today):
         kinds AS (
             SELECT drawn.*,
                    CASE WHEN doc > %(invoices)s THEN 'refund'
-                        WHEN r1 < 0.7 THEN 'paid'
-                        WHEN r1 < 0.8 THEN 'partial'
+                        WHEN r1 < %(paid)s THEN 'paid'
+                        WHEN r1 < %(paid_or_partial)s THEN 'partial'
                         ELSE 'open' END AS kind,
                    CASE WHEN r2 >= 0.6 THEN 1 + floor(r3 * 60) ELSE -floor(r3 * 11) END::int
                        AS delay
@@ -377,6 +381,7 @@ def document_plan_query(partners, invoices, refunds, today):
         refunds=refunds,
         partners=partners,
         today=today,
+        **MIX,
     )
 
 

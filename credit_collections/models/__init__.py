@@ -8,3 +8,15 @@ from . import credit_demo_portfolio
 from . import sale_order
 from . import res_bank
 from . import res_partner_bank
+from . import credit_followup_policy
+from . import credit_followup_level
+from . import credit_delinquency_category
+from . import credit_followup
+from . import credit_followup_escalation
+from . import credit_followup_communication
+from . import credit_followup_promise
+from . import credit_payment_plan
+from . import account_move
+from . import res_company
+from . import res_config_settings
+from . import sms_sms

@@ -318,7 +318,7 @@ class CreditPartnerRisk(models.Model):
                        COALESCE(payments.paid_invoice_count, 0) AS paid_invoice_count,
                        GREATEST(COALESCE(aging.oldest_days_late, 0), 0) AS oldest_days_late,
                        COALESCE(aging.dispute_count, 0) AS dispute_count,
-                       0 AS broken_promise_count,  -- until promises to pay are recorded
+                       COALESCE(broken.broken_count, 0) AS broken_promise_count,
                        %(today)s::date - history.first_invoice_date AS account_age_days,
                        payments.recent_days_late - payments.earlier_days_late AS trend_days,
                        COALESCE(sales.avg_monthly_sales, 0) AS avg_monthly_sales,
@@ -331,6 +331,7 @@ class CreditPartnerRisk(models.Model):
                   LEFT JOIN history ON history.partner_id = partners.partner_id
                   LEFT JOIN sales ON sales.partner_id = partners.partner_id
                   LEFT JOIN bureau ON bureau.partner_id = partners.partner_id
+                  LEFT JOIN broken ON broken.partner_id = partners.partner_id
             ),
             penalized AS (
                 SELECT behaviour.*, %(penalties)s FROM behaviour
@@ -391,7 +392,7 @@ class CreditPartnerRisk(models.Model):
         )
 
     def _figure_ctes(self, company, partner_ids, today, policy):
-        """CTEs ``aging``, ``drafts``, ``orders``, ``payments`` and ``history`` by partner."""
+        """CTEs ``aging``, ``drafts``, ``orders``, ``payments``, ``history``... by partner."""
         bucket_sums = SQL(", ").join(
             SQL(
                 "COALESCE(SUM(amount_residual) FILTER (WHERE %s), 0) AS %s",
@@ -470,6 +471,20 @@ class CreditPartnerRisk(models.Model):
                  WHERE move_type IN ('out_invoice', 'out_refund')
                    AND invoice_date >= %(lookback_start)s
                  GROUP BY partner_id
+            ),
+            broken AS (  -- promises to pay and payment plans broken in the look-back
+                SELECT followup.partner_id, COUNT(*) AS broken_count
+                  FROM credit_followup followup
+                  JOIN (SELECT followup_id, broken_on FROM credit_followup_promise
+                         WHERE state = 'broken'
+                        UNION ALL
+                        SELECT followup_id, broken_on FROM credit_payment_plan
+                         WHERE state = 'broken') commitment
+                    ON commitment.followup_id = followup.id
+                 WHERE followup.company_id = %(company_id)s
+                   AND followup.partner_id = ANY(%(partner_ids)s)
+                   AND commitment.broken_on >= %(lookback_start)s
+                 GROUP BY followup.partner_id
             ),
             bureau AS (
                 SELECT DISTINCT ON (partner_id) partner_id, external_score

@@ -128,3 +128,42 @@ class CreditCollectionsCommon(AccountTestInvoicingCommon):
             order.action_confirm()
             assert order.state == "sale", f"held by credit: {order.credit_hold_reasons}"
         return order
+
+
+class FollowupCommon(CreditCollectionsCommon):
+    """Escalation helpers: runs without commits, follow-ups on a chosen ladder."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.regular = cls.env.ref("credit_collections.delinquency_category_regular")
+        cls.standard = cls.env.ref("credit_collections.followup_policy_standard")
+        cls.levels = {level.offset_days: level for level in cls.standard.level_ids}
+
+    @staticmethod
+    def _no_commit(done, remaining=None):
+        return True
+
+    def _escalate(self, today=None, batch_size=500):
+        return self.env["credit.followup"]._escalate_due(
+            self._no_commit, batch_size=batch_size, today=today or self.today
+        )
+
+    def _deliver(self):
+        return self.env["credit.followup.communication"]._deliver_queued(self._no_commit)
+
+    def _followup(self, partner, company=None, category=None):
+        """The follow-up of ``partner`` (created if needed), on ``category`` (Regular)."""
+        company = company or self.company
+        followups = self.env["credit.followup"]
+        followups._ensure_followups(company)
+        followup = followups.search(
+            [("partner_id", "=", partner.id), ("company_id", "=", company.id)]
+        )
+        followup.category_override_id = category or self.regular
+        return followup
+
+    def _customer(self, name, **values):
+        return self.env["res.partner"].create(
+            {"name": name, "is_company": True, "email": f"{name.lower()}@example.com", **values}
+        )

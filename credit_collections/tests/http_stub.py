@@ -10,7 +10,8 @@ _logger = logging.getLogger(__name__)
 
 
 class StubServer:
-    """Serves ``replies[path] = (status, body, delay)``; records each request's path and headers.
+    """Serves ``replies[path] = (status, body, delay)``, or a list of them answered in turn (the
+    last one repeats); records each request's path, headers and JSON body (POST).
 
     Use as a context manager; ``url`` is its base address.
     """
@@ -18,13 +19,25 @@ class StubServer:
     def __init__(self):
         self.replies = {}
         self.requests = []
+        self.posted = []
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 path = self.path.split("?")[0]
                 stub.requests.append((self.path, dict(self.headers)))
-                status, body, delay = stub.replies.get(path, (404, {"error": "unknown"}, 0))
+                self._reply(path)
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                stub.posted.append(json.loads(self.rfile.read(length) or b"null"))
+                self.do_GET()
+
+            def _reply(self, path):
+                reply = stub.replies.get(path, (404, {"error": "unknown"}, 0))
+                if isinstance(reply, list):
+                    reply = reply.pop(0) if len(reply) > 1 else reply[0]
+                status, body, delay = reply
                 time.sleep(delay)
                 payload = body if isinstance(body, bytes) else json.dumps(body).encode()
                 try:

@@ -1,1 +1,2 @@
 from . import credit_hold_release_wizard
+from . import credit_dispute_wizard

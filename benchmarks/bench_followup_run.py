@@ -1,0 +1,151 @@
+"""Benchmark of the daily follow-up escalation run on a large portfolio of overdue invoices.
+
+Run it on a database that has ``credit_collections`` installed (see ``README.rst``)::
+
+    .venv/bin/python benchmarks/bench_followup_run.py --db bench_followup
+
+The first run generates the portfolio with ``bench_risk_recompute.py``'s generator, with a mix
+of 10% paid, 10% partly paid and 80% open invoices, so that 10,000 customers with 6 invoices each
+owe about 50,000 overdue invoices. Then, for each round, every follow-up and communication is
+deleted and the run is timed in its two phases, each batch committed as by the cron:
+
+- *decide*: ``_escalate_due`` — figures refreshed, customers classified, levels decided and
+  the communications queued (the issue's target: 60 s for the portfolio);
+- *deliver*: ``_deliver_queued`` on the first ``--deliver`` queued communications only —
+  statement and letter PDFs (one wkhtmltopdf call per batch), emails and SMS queued, call
+  activities, holds — to give the delivery throughput.
+"""
+
+import argparse
+import sys
+import time
+
+import odoo
+from odoo import fields
+from odoo.tools import SQL
+
+import bench_risk_recompute as portfolio
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", required=True, help="database with credit_collections installed")
+    parser.add_argument("--conf", default=str(portfolio.DEFAULT_CONF))
+    parser.add_argument("--partners", type=int, default=10000)
+    parser.add_argument("--invoices-per-partner", type=int, default=6)
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--deliver", type=int, default=200, help="communications to deliver")
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--oca-addons-path", default="")
+    return parser.parse_args()
+
+
+class Progress:
+    """The cron's ``progress``: commits each batch and records its size, queries and time."""
+
+    def __init__(self, cr):
+        self.cr = cr
+        self.batches = []
+        self.mark, self.clock = cr.sql_log_count, time.perf_counter()
+
+    def __call__(self, done, remaining=None):
+        self.cr.commit()
+        now = time.perf_counter()
+        self.batches.append((done, self.cr.sql_log_count - self.mark, now - self.clock))
+        self.mark, self.clock = self.cr.sql_log_count, now
+        return True
+
+    def summary(self, label):
+        done = sum(batch[0] for batch in self.batches)
+        seconds = sum(batch[2] for batch in self.batches)
+        queries = [batch[1] for batch in self.batches]
+        rate = done / seconds if seconds else 0
+        print(
+            f"{label}: {done} in {seconds:.1f} s ({rate:.0f}/s), {len(self.batches)} batches, "
+            f"queries per batch {min(queries, default=0)}-{max(queries, default=0)}"
+        )
+
+
+def overdue_figures(env, company, today):
+    [(customers, invoices, amount)] = env.execute_query(
+        SQL(
+            """
+            SELECT COUNT(DISTINCT line.partner_id), COUNT(*), SUM(line.amount_residual)
+              FROM account_move_line line
+              JOIN account_account account ON account.id = line.account_id
+             WHERE line.company_id = %s AND account.account_type = 'asset_receivable'
+               AND line.parent_state = 'posted' AND NOT line.reconciled
+               AND line.amount_residual > 0 AND line.date_maturity < %s
+            """,
+            company.id,
+            today,
+        )
+    )
+    print(f"overdue: {invoices} overdue items of {customers} customers, {amount:,.2f} in all")
+
+
+def reset(env):
+    env.cr.execute(SQL("DELETE FROM credit_followup_communication; DELETE FROM credit_followup"))
+    env.cr.execute(SQL("UPDATE res_partner SET credit_hold = NULL WHERE credit_hold IS NOT NULL"))
+    env.cr.commit()
+    env.invalidate_all()
+
+
+def time_round(env, args, today):
+    reset(env)
+    progress = Progress(env.cr)
+    start = time.perf_counter()
+    decided = env["credit.followup"]._escalate_due(progress, batch_size=args.batch_size)
+    decide_seconds = time.perf_counter() - start
+    progress.summary("decide batches")
+    queued = env["credit.followup.communication"].search_count([("state", "=", "queued")])
+    levels = env["credit.followup.communication"]._read_group([], ["level_id"], ["__count"])
+    print(
+        f"decide: {len(decided)} customers decided, {queued} communications queued in "
+        f"{decide_seconds:.1f} s (target 60 s)"
+    )
+    print("queued by level: " + ", ".join(f"{level.name} {count}" for level, count in levels))
+    deliver = Progress(env.cr)
+    start = time.perf_counter()
+    budget = DeliveryBudget(deliver, args.deliver)
+    env["credit.followup.communication"]._deliver_queued(budget, batch_size=50)
+    seconds = time.perf_counter() - start
+    done = sum(batch[0] for batch in deliver.batches)
+    print(
+        f"deliver: {done} communications in {seconds:.1f} s ({done / seconds:.1f}/s) "
+        f"-> {queued / (done / seconds) / 60:.0f} min for all {queued} at this rate"
+    )
+    second = Progress(env.cr)
+    start = time.perf_counter()
+    again = env["credit.followup"]._escalate_due(second, batch_size=args.batch_size)
+    print(f"second run the same day: {len(again)} decided in {time.perf_counter() - start:.2f} s")
+
+
+class DeliveryBudget:
+    """Stops the delivery after ``limit`` communications (the rest stays queued)."""
+
+    def __init__(self, progress, limit):
+        self.progress, self.limit, self.done = progress, limit, 0
+
+    def __call__(self, done, remaining=None):
+        self.progress(done, remaining)
+        self.done += done
+        return self.done < self.limit
+
+
+def main():
+    args = parse_args()
+    portfolio.MIX.update(paid=0.1, paid_or_partial=0.2)
+    registry = portfolio.open_registry(args)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        today = fields.Date.context_today(env["credit.followup"])
+        portfolio.ensure_portfolio(env, args, today)
+        overdue_figures(env, env.company, today)
+        for _round in range(args.rounds):
+            time_round(env, args, today)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,323 @@
+import logging
+
+from odoo import Command, api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+STATEMENT_REPORT = "credit_collections.action_report_followup_statement"
+LETTER_REPORT = "credit_collections.action_report_followup_letter"
+
+
+class CreditFollowupCommunication(models.Model):
+    """What one follow-up level did for one customer: the audit trail of the ladder.
+
+    Created *queued* by the decision (in the transaction that moves the customer's level), then
+    delivered: the email and SMS are handed to Odoo's mail and SMS queues, the call becomes an
+    activity, the letter and the statement PDFs are attached, the hold is set, all in the
+    transaction that marks the communication *done*. A crash before that commit leaves it queued
+    for the next run; nothing is sent twice because nothing is sent outside that transaction.
+    """
+
+    _name = "credit.followup.communication"
+    _description = "Follow-up Communication"
+    _order = "date desc, id desc"
+    _rec_name = "level_id"
+
+    followup_id = fields.Many2one(
+        "credit.followup", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    partner_id = fields.Many2one(
+        related="followup_id.partner_id", store=True, index=True, string="Customer"
+    )
+    company_id = fields.Many2one(related="followup_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    level_id = fields.Many2one(
+        "credit.followup.level", required=True, readonly=True, ondelete="restrict"
+    )
+    date = fields.Date(required=True, readonly=True, default=fields.Date.context_today)
+    trigger = fields.Selection(
+        [("auto", "Escalation run"), ("manual", "Collector")], required=True, readonly=True
+    )
+    state = fields.Selection(
+        [("queued", "Queued"), ("done", "Done"), ("failed", "Failed")],
+        default="queued",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    line_ids = fields.Many2many(
+        "account.move.line",
+        "credit_followup_communication_line_rel",
+        "communication_id",
+        "line_id",
+        string="Items Covered",
+        readonly=True,
+    )
+    amount_due = fields.Monetary(
+        readonly=True, help="Residual of the items covered, when the level was reached."
+    )
+    attempt_count = fields.Integer(readonly=True)
+    error = fields.Text(readonly=True)
+    summary = fields.Text(readonly=True, help="What was done, channel by channel.")
+    message_id = fields.Many2one("mail.message", string="Email", readonly=True)
+    sms_ids = fields.One2many("sms.sms", "credit_communication_id", string="SMS", readonly=True)
+    statement_attachment_id = fields.Many2one("ir.attachment", string="Statement", readonly=True)
+    letter_attachment_id = fields.Many2one("ir.attachment", string="Demand Letter", readonly=True)
+
+    @api.model
+    def _queue(self, items, trigger, today=None):
+        """Queue one communication per (follow-up, level, item ids); returns them."""
+        lines = self.env["account.move.line"].browse(
+            {line_id for _followup, _level, line_ids in items for line_id in line_ids or []}
+        )
+        residual = dict(zip(lines.ids, lines.mapped("amount_residual"), strict=True))
+        return self.create(
+            [
+                {
+                    "followup_id": followup.id,
+                    "level_id": level.id,
+                    "trigger": trigger,
+                    "date": today or fields.Date.context_today(self),
+                    "line_ids": [Command.set(line_ids or [])],
+                    "amount_due": sum(residual[line_id] for line_id in line_ids or []),
+                }
+                for followup, level, line_ids in items
+            ]
+        )
+
+    @api.model
+    def _deliver_queued(self, progress, batch_size=50):
+        """Deliver every queued communication, batch by batch (claimed, committed)."""
+        delivered = self.browse()
+        while batch := self._claim(batch_size, exclude=delivered):
+            batch._deliver()
+            delivered |= batch
+            remaining = self.search_count([("state", "=", "queued")])
+            if not progress(len(batch), remaining=remaining):
+                break
+        return delivered
+
+    @api.model
+    def _claim(self, limit, exclude):
+        """Lock queued communications no other run holds; a failed one waits for the next run."""
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT id FROM credit_followup_communication
+                 WHERE state = 'queued' AND id != ALL(%s)
+                 ORDER BY id
+                 LIMIT %s
+                   FOR UPDATE SKIP LOCKED
+                """,
+                exclude.ids,
+                limit,
+            )
+        )
+        return self.browse([communication_id for (communication_id,) in rows])
+
+    def _deliver(self):
+        """Carry out each communication; one customer's failure never stops the others."""
+        statements = self._render_pdfs(
+            STATEMENT_REPORT,
+            self.filtered(lambda c: c.level_id.send_email or c.level_id.agency_handoff),
+        )
+        letters = self._render_pdfs(LETTER_REPORT, self.filtered("level_id.send_letter"))
+        for communication in self:
+            try:
+                with self.env.cr.savepoint():
+                    communication._deliver_one(
+                        statements.get(communication.id), letters.get(communication.id)
+                    )
+            except Exception as error:  # pylint: disable=broad-except
+                communication._record_failure(error)
+
+    def _record_failure(self, error):
+        self.ensure_one()
+        _logger.warning("Follow-up communication %s failed: %s", self.id, error)
+        attempts = self.attempt_count + 1
+        final = attempts >= self.followup_id.effective_category_id.policy_id.max_attempts
+        self.write(
+            {
+                "attempt_count": attempts,
+                "error": str(error),
+                "state": "failed" if final else "queued",
+            }
+        )
+        if final:
+            self.followup_id.sudo().write({"state": "action"})
+            self.followup_id.message_post(
+                body=self.env._(
+                    "Level %(level)s could not be delivered: %(error)s",
+                    level=self.level_id.name,
+                    error=error,
+                )
+            )
+
+    def _render_pdfs(self, report_xmlid, communications):
+        """PDF per communication, rendered in one wkhtmltopdf call for the whole batch."""
+        if not communications:
+            return {}
+        reports = self.env["ir.actions.report"].with_context(report_pdf_no_attachment=True)
+        streams = reports._render_qweb_pdf_prepare_streams(
+            report_xmlid, {}, res_ids=communications.ids
+        )
+        if False in streams:  # the PDF could not be split per record: one call each
+            return {
+                communication.id: reports._render_qweb_pdf(report_xmlid, communication.ids)[0]
+                for communication in communications
+            }
+        return {res_id: stream["stream"].getvalue() for res_id, stream in streams.items()}
+
+    def _deliver_one(self, statement_pdf, letter_pdf):
+        self.ensure_one()
+        level, partner = self.level_id, self.partner_id
+        attachments = self._attach(statement_pdf, self.env._("Statement"))
+        letter = self._attach(letter_pdf, self.env._("Demand letter"))
+        done = []
+        if level.send_email:
+            done.append(self._send_email(attachments | letter))
+        elif letter:
+            partner.message_post(
+                body=self.env._("Formal demand letter issued (level %s).", level.name),
+                attachment_ids=letter.ids,
+            )
+            done.append(self.env._("demand letter filed on the customer"))
+        if level.send_sms:
+            done.append(self._send_sms())
+        if level.schedule_call:
+            done.append(self._schedule_call())
+        if level.agency_handoff:
+            done.append(self._hand_off(attachments))
+        if level.effect != "none":
+            done.append(self._apply_effect())
+        self.write(
+            {
+                "state": "done",
+                "error": False,
+                "attempt_count": self.attempt_count + 1,
+                "summary": "\n".join(done),
+                "statement_attachment_id": attachments.id,
+                "letter_attachment_id": letter.id,
+            }
+        )
+        self.followup_id.message_post(
+            body=self.env._("Level %(level)s: %(done)s", level=level.name, done="; ".join(done))
+        )
+
+    def _attach(self, pdf, title):
+        if not pdf:
+            return self.env["ir.attachment"]
+        return self.env["ir.attachment"].create(
+            {
+                "name": f"{title} - {self.partner_id.name} - {self.date}.pdf",
+                "raw": pdf,
+                "mimetype": "application/pdf",
+                "res_model": "res.partner",
+                "res_id": self.partner_id.id,
+            }
+        )
+
+    def _recipients(self, field):
+        """The customer's invoicing contacts having ``field``, else the customer itself."""
+        partner = self.partner_id
+        contacts = partner.child_ids.filtered(lambda c: c.type == "invoice" and c[field])
+        return contacts or partner.filtered(field)
+
+    def _send_email(self, attachments):
+        recipients = self._recipients("email")
+        if not recipients:
+            return self.env._("email skipped: the customer has no email address")
+        template = self.level_id.mail_template_id
+        rendered = template._generate_template(self.ids, ("subject", "body_html", "email_from"))
+        values = rendered[self.id]
+        message = self.partner_id.with_context(mail_notify_force_send=False).message_post(
+            subject=values.get("subject"),
+            body=values.get("body_html"),
+            email_from=values.get("email_from") or None,
+            partner_ids=recipients.ids,
+            attachment_ids=attachments.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.message_id = message
+        return self.env._("email to %s", ", ".join(recipients.mapped("email")))
+
+    def _send_sms(self):
+        recipients = self._recipients("phone")
+        if not recipients:
+            return self.env._("SMS skipped: the customer has no phone number")
+        body = self.level_id.sms_template_id._render_field("body", self.ids, compute_lang=True)[
+            self.id
+        ]
+        message = self.partner_id._message_sms(body, partner_ids=recipients.ids, put_in_queue=True)
+        sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)])
+        sms.credit_communication_id = self
+        return self.env._("SMS to %s", ", ".join(recipients.mapped("phone")))
+
+    def _schedule_call(self):
+        collector = self.followup_id._collector()
+        self.followup_id.activity_schedule(
+            "mail.mail_activity_data_call",
+            user_id=collector.id,
+            summary=self.env._("Call about overdue invoices (%s)", self.level_id.name),
+            note=self.env._(
+                "%(amount)s due on %(count)s invoices.",
+                amount=self.currency_id.format(self.amount_due),
+                count=len(self.line_ids.move_id),
+            ),
+        )
+        return self.env._("call for %s", collector.name)
+
+    def _hand_off(self, statement):
+        level = self.level_id
+        done = []
+        agency = level.agency_partner_id
+        if agency.email:
+            self.partner_id.with_context(mail_notify_force_send=False).message_post(
+                subject=self.env._("Collection file: %s", self.partner_id.name),
+                body=self.env._(
+                    "Please collect %(amount)s from %(customer)s; statement attached.",
+                    amount=self.currency_id.format(self.amount_due),
+                    customer=self.partner_id.name,
+                ),
+                partner_ids=agency.ids,
+                attachment_ids=statement.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+            done.append(self.env._("statement sent to %s", agency.name))
+        managers = self.env.ref("credit_collections.group_credit_manager")
+        manager = self.env["res.users"].search(
+            [
+                ("all_group_ids", "in", managers.ids),
+                ("company_ids", "in", self.company_id.ids),
+                ("share", "=", False),
+            ],
+            limit=1,
+        )
+        self.followup_id.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=(manager or self.env.user).id,
+            summary=self.env._("Hand off to the collection agency"),
+        )
+        done.append(self.env._("hand-off activity for %s", (manager or self.env.user).name))
+        self.followup_id.sudo().state = "handed_off"
+        return ", ".join(done)
+
+    def _apply_effect(self):
+        level = self.level_id
+        note = self.env._(
+            "%(effect)s by follow-up level %(level)s on %(date)s",
+            effect=self.env._("Suspended") if level.effect == "suspend" else self.env._("Held"),
+            level=level.name,
+            date=self.date,
+        )
+        partner = self.partner_id.with_company(self.company_id)
+        partner.sudo().write({"credit_hold": True, "credit_hold_note": note})
+        partner.message_post(body=note)
+        if level.effect == "suspend":
+            self.followup_id.sudo().state = "handed_off"
+            return self.env._("account suspended")
+        return self.env._("credit hold set")

@@ -1,0 +1,302 @@
+import json
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .credit_followup import GRADE_PRIORITY
+
+
+class CreditFollowup(models.Model):
+    """The daily escalation run: decide each customer's level, queue what it triggers.
+
+    The run works in batches of follow-ups claimed with ``FOR UPDATE SKIP LOCKED`` and stamped
+    with the day, each batch committed with the cron's progress: a second run the same day finds
+    nothing to do, a run cut short resumes with the customers it had not reached, and runs in
+    parallel (cron workers, a collector's *Send now*) never decide for the same customer twice.
+    What a decision triggers is queued as ``credit.followup.communication`` records in the same
+    transaction and delivered by :meth:`CreditFollowupCommunication._deliver_queued`.
+    """
+
+    _inherit = "credit.followup"
+
+    @api.model
+    def _cron_escalate(self):
+        progress = self.env["ir.cron"]._commit_progress
+        self._escalate_due(progress)
+        self.env["credit.followup.communication"]._deliver_queued(progress)
+        self.env["sms.sms"]._credit_requeue_failed()
+
+    @api.model
+    def _escalate_due(self, progress, batch_size=500, today=None):
+        """Decide for every customer not decided today, in every company, batch by batch.
+
+        ``progress(done, remaining=...)`` is called after each batch (the cron's commits there);
+        a falsy answer stops the run. Returns the follow-ups decided by this call.
+        """
+        today = today or fields.Date.context_today(self)
+        decided = self.browse()
+        for company in self.env["res.company"].search([("chart_template", "!=", False)]):
+            self._ensure_followups(company)
+            while batch := self._claim(company, today, batch_size):
+                batch._decide(today)
+                decided |= batch
+                if not progress(len(batch), remaining=self._undecided_count(company, today)):
+                    return decided
+        return decided
+
+    @api.model
+    def _ensure_followups(self, company):
+        """Create the follow-ups of customers with open receivables (concurrency-safe)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO credit_followup (partner_id, company_id, state, create_uid,
+                                             create_date, write_uid, write_date)
+                SELECT DISTINCT partner.commercial_partner_id, %(company_id)s, 'clear',
+                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM account_move_line line
+                  JOIN account_account account ON account.id = line.account_id
+                  JOIN res_partner partner ON partner.id = line.partner_id
+                 WHERE line.company_id = %(company_id)s
+                   AND account.account_type = 'asset_receivable'
+                   AND line.parent_state = 'posted'
+                   AND NOT line.reconciled
+                   AND line.amount_residual > 0
+                ON CONFLICT (partner_id, company_id) DO NOTHING
+                """,
+                company_id=company.id,
+                uid=self.env.uid,
+            )
+        )
+
+    @api.model
+    def _claim(self, company, today, limit):
+        """Lock up to ``limit`` follow-ups not decided today that no other run holds."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT id FROM credit_followup
+                 WHERE company_id = %s AND (last_run_date IS NULL OR last_run_date < %s)
+                 ORDER BY id
+                 LIMIT %s
+                   FOR UPDATE SKIP LOCKED
+                """,
+                company.id,
+                today,
+                limit,
+            )
+        )
+        return self.browse([followup_id for (followup_id,) in rows])
+
+    @api.model
+    def _undecided_count(self, company, today):
+        return self.search_count(
+            [
+                ("company_id", "=", company.id),
+                "|",
+                ("last_run_date", "=", False),
+                ("last_run_date", "<", today),
+            ]
+        )
+
+    def _decide(self, today):
+        """Decide the level of this batch (one company) and queue the communications due."""
+        company = self.company_id.ensure_one()
+        self.env["credit.followup.promise"]._check_due(self, today)
+        self.env["credit.payment.plan"]._check_due(self, today)
+        self.env.flush_all()
+        self.env["credit.partner.risk"]._refresh(company, self.partner_id.ids, today)
+        self.env.flush_all()
+        facts = {row["followup_id"]: row for row in self._facts(company, today)}
+        values, to_queue = [], []
+        for followup in self:
+            row_values, level = followup._decision(facts[followup.id], today)
+            values.append(row_values)
+            if level:
+                to_queue.append((followup, level, facts[followup.id]["line_ids"]))
+        self._write_decisions(values, today)
+        communications = self.env["credit.followup.communication"]
+        communications._queue(to_queue, trigger="auto", today=today)
+
+    def _decision(self, facts, today):
+        """The new state of this follow-up, and the level to act upon now (or None)."""
+        self.ensure_one()
+        target = self.env["credit.followup.level"].browse(facts["level_id"])
+        category = self.env["credit.delinquency.category"].browse(facts["category_id"])
+        levels = category.policy_id.level_ids.sorted("offset_days")
+        current = self.level_id if self.level_id in levels else self.env["credit.followup.level"]
+        if self.escalate and target:
+            above = levels.filtered(lambda level: level.offset_days > current.offset_days)
+            if current and above and above[0].offset_days > target.offset_days:
+                target = above[0]
+        values = {
+            "id": self.id,
+            "category_id": category.id or None,
+            "risk_id": facts["risk_id"],
+            "overdue_amount": facts["overdue"] or 0.0,
+            "max_days_overdue": max(facts["max_days"] or 0, 0),
+            "priority": round(
+                (facts["weighted"] or 0.0) * GRADE_PRIORITY.get(facts["grade"], 1.5) / 1000
+            ),
+            "level_id": current.id or None,
+            "level_date": self.level_date or None,
+            "pending_level_id": None,
+            "state": "auto",
+            "escalate": False,
+        }
+        act = None
+        if not target:
+            values.update(level_id=None, level_date=None, state="clear")
+        elif self.paused_until and self.paused_until >= today:
+            values["state"] = "paused"
+            values["escalate"] = self.escalate
+        elif self.state == "handed_off" and current:
+            values["state"] = "handed_off"
+        elif not current or target.offset_days > current.offset_days:
+            if target.trigger == "manual":
+                values.update(pending_level_id=target.id, state="action")
+            else:
+                values.update(level_id=target.id, level_date=today)
+                act = target
+        elif target.offset_days < current.offset_days:
+            values.update(level_id=target.id)  # paid down: a new escalation starts from here
+        reached = target if act else self.env["credit.followup.level"].browse(values["level_id"])
+        following = levels.filtered(lambda level: level.offset_days > reached.offset_days)
+        oldest_due = today - timedelta(days=facts["max_days"] or 0)
+        values["next_level_id"] = following[:1].id or None
+        values["next_action_date"] = (
+            max(oldest_due + timedelta(days=following[0].offset_days), today + timedelta(days=1))
+            if following and target
+            else None
+        )
+        if values["state"] == "paused":
+            values["next_action_date"] = self.paused_until + timedelta(days=1)
+        return values, act
+
+    def _write_decisions(self, values, today):
+        """One UPDATE for the batch; ``last_run_date`` marks the customers decided today."""
+        columns = [column for column in values[0] if column != "id"]
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE credit_followup followup
+                   SET %(assignments)s, last_run_date = %(today)s,
+                       write_uid = %(uid)s, write_date = NOW() AT TIME ZONE 'UTC'
+                  FROM (SELECT * FROM jsonb_to_recordset(%(rows)s::jsonb) AS row(%(types)s)) AS new
+                 WHERE followup.id = new.id
+                """,
+                assignments=SQL(", ").join(
+                    SQL("%s = new.%s", SQL.identifier(column), SQL.identifier(column))
+                    for column in columns
+                ),
+                today=today,
+                uid=self.env.uid,
+                rows=json.dumps(values, default=str),
+                types=SQL(", ").join(
+                    SQL("%s %s", SQL.identifier(column), SQL(self._column_type(column)))
+                    for column in values[0]
+                ),
+            )
+        )
+        self.invalidate_recordset()
+
+    def _column_type(self, column):
+        return "int" if column == "id" else self._fields[column].column_type[1]
+
+    def _facts(self, company, today):
+        """Per follow-up: category, reached level, overdue figures and the items to cover."""
+        categories = self.env["credit.delinquency.category"].search(
+            [("company_id", "in", [False, company.id])]
+        )
+        classify = (
+            SQL(
+                "CASE %s END",
+                SQL(" ").join(
+                    SQL("WHEN %s THEN %s", category._match_sql(), category.id)
+                    for category in categories
+                ),
+            )
+            if categories
+            else SQL("NULL::int")
+        )
+        return self.env.execute_query_dict(
+            SQL(
+                """
+                WITH batch AS (
+                    SELECT followup.id, followup.partner_id, risk.id AS risk_id, risk.grade,
+                           COALESCE(followup.category_override_id, %(classify)s) AS category_id
+                      FROM credit_followup followup
+                      LEFT JOIN credit_partner_risk risk
+                             ON risk.partner_id = followup.partner_id
+                            AND risk.company_id = followup.company_id
+                     WHERE followup.id = ANY(%(ids)s)
+                ),
+                items AS (
+                    SELECT batch.id AS followup_id, line.id AS line_id,
+                           line.amount_residual AS residual,
+                           %(today)s - COALESCE(line.date_maturity, line.date) AS days
+                      FROM batch
+                      JOIN res_partner partner ON partner.commercial_partner_id = batch.partner_id
+                      JOIN account_move_line line ON line.partner_id = partner.id
+                      JOIN account_account account ON account.id = line.account_id
+                     WHERE line.company_id = %(company_id)s
+                       AND account.account_type = 'asset_receivable'
+                       AND line.parent_state = 'posted'
+                       AND NOT line.reconciled
+                       AND line.amount_residual != 0
+                       AND NOT COALESCE(line.no_followup, FALSE)
+                ),
+                totals AS (
+                    SELECT followup_id,
+                           COALESCE(SUM(residual) FILTER (WHERE residual < 0), 0) AS credits,
+                           SUM(residual) FILTER (WHERE residual > 0 AND days > 0) AS overdue,
+                           MAX(days) FILTER (WHERE residual > 0) AS max_days,
+                           SUM(residual * days) FILTER (WHERE residual > 0 AND days > 0)
+                               AS weighted
+                      FROM items
+                     GROUP BY followup_id
+                ),
+                due AS (
+                    SELECT batch.id AS followup_id, level.id AS level_id, level.offset_days,
+                           level.min_amount, SUM(items.residual) AS amount
+                      FROM batch
+                      JOIN credit_delinquency_category category ON category.id = batch.category_id
+                      JOIN credit_followup_level level ON level.policy_id = category.policy_id
+                      JOIN items ON items.followup_id = batch.id
+                                AND items.residual > 0
+                                AND items.days >= level.offset_days
+                     GROUP BY batch.id, level.id, level.offset_days, level.min_amount
+                ),
+                reached AS (
+                    SELECT DISTINCT ON (due.followup_id) due.followup_id, due.level_id,
+                           due.offset_days
+                      FROM due
+                      JOIN totals ON totals.followup_id = due.followup_id
+                     WHERE due.amount + totals.credits > 0
+                       AND due.amount + totals.credits >= COALESCE(due.min_amount, 0)
+                     ORDER BY due.followup_id, due.offset_days DESC
+                ),
+                covered AS (  -- what a communication covers: the overdue items, or those due soon
+                    SELECT items.followup_id, ARRAY_AGG(items.line_id ORDER BY items.line_id)
+                               AS line_ids
+                      FROM items
+                      JOIN reached ON reached.followup_id = items.followup_id
+                     WHERE items.residual > 0 AND items.days >= LEAST(reached.offset_days, 1)
+                     GROUP BY items.followup_id
+                )
+                SELECT batch.id AS followup_id, batch.category_id, batch.risk_id, batch.grade,
+                       reached.level_id, totals.overdue, totals.max_days, totals.weighted,
+                       covered.line_ids
+                  FROM batch
+                  LEFT JOIN totals ON totals.followup_id = batch.id
+                  LEFT JOIN reached ON reached.followup_id = batch.id
+                  LEFT JOIN covered ON covered.followup_id = batch.id
+                """,
+                classify=classify,
+                ids=self.ids,
+                today=today,
+                company_id=company.id,
+            )
+        )

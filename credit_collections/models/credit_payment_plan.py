@@ -1,0 +1,184 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CreditPaymentPlan(models.Model):
+    """An overdue balance split into dated instalments; escalation waits while it is kept.
+
+    Payments are read from the ledger: what has been paid on the covered items since the plan
+    was made must reach, a few days of grace after each due date, the instalments due so far.
+    A missed instalment breaks the plan, moves the customer one level up and counts in its risk.
+    """
+
+    _name = "credit.payment.plan"
+    _description = "Payment Plan"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    followup_id = fields.Many2one(
+        "credit.followup", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    partner_id = fields.Many2one(related="followup_id.partner_id", store=True, string="Customer")
+    company_id = fields.Many2one(related="followup_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    line_ids = fields.Many2many(
+        "account.move.line",
+        "credit_payment_plan_line_rel",
+        "plan_id",
+        "line_id",
+        string="Items",
+        readonly=True,
+    )
+    amount_total = fields.Monetary(string="Amount", readonly=True)
+    instalment_count = fields.Integer(string="Instalments", default=3, required=True)
+    first_due_date = fields.Date(
+        required=True, default=lambda self: fields.Date.context_today(self)
+    )
+    interval_months = fields.Integer(string="Every (months)", default=1, required=True)
+    grace_days = fields.Integer(default=3, help="Days a payment may be late before it is missed.")
+    instalment_ids = fields.One2many(
+        "credit.payment.plan.instalment", "plan_id", string="Schedule", readonly=True
+    )
+    paid_amount = fields.Monetary(compute="_compute_paid_amount", string="Paid Since")
+    state = fields.Selection(
+        [
+            ("active", "Active"),
+            ("completed", "Completed"),
+            ("broken", "Broken"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="active",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
+    broken_on = fields.Date(readonly=True)
+
+    _check_schedule = models.Constraint(
+        "CHECK (instalment_count > 0 AND interval_months > 0 AND grace_days >= 0)",
+        "A payment plan needs at least one instalment, a positive interval and no negative grace.",
+    )
+
+    @api.depends("partner_id", "amount_total", "instalment_count")
+    def _compute_name(self):
+        for plan in self:
+            plan.name = self.env._(
+                "%(customer)s: %(amount)s in %(count)s",
+                customer=plan.partner_id.name,
+                amount=plan.currency_id.format(plan.amount_total),
+                count=plan.instalment_count,
+            )
+
+    @api.depends("line_ids.amount_residual", "amount_total")
+    def _compute_paid_amount(self):
+        for plan in self:
+            plan.paid_amount = plan.amount_total - sum(plan.line_ids.mapped("amount_residual"))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            lines = self.env["credit.followup"].browse(vals["followup_id"])._overdue_lines()
+            if not lines:
+                raise ValidationError(
+                    self.env._("Nothing is overdue: there is no balance to plan.")
+                )
+            vals.setdefault("line_ids", [(6, 0, lines.ids)])
+            vals.setdefault("amount_total", sum(lines.mapped("amount_residual")))
+        plans = super().create(vals_list)
+        for plan in plans:
+            plan._schedule_instalments()
+            plan.partner_id.message_post(
+                body=self.env._(
+                    "Payment plan agreed by %(user)s: %(schedule)s.",
+                    user=self.env.user.name,
+                    schedule=", ".join(
+                        f"{plan.currency_id.format(i.amount)} on {i.due_date}"
+                        for i in plan.instalment_ids
+                    ),
+                )
+            )
+        plans.followup_id._update_pause()
+        return plans
+
+    def _schedule_instalments(self):
+        """Equal instalments rounded to the currency; the last one takes the remainder."""
+        self.ensure_one()
+        share = self.currency_id.round(self.amount_total / self.instalment_count)
+        amounts = [share] * (self.instalment_count - 1)
+        amounts.append(self.currency_id.round(self.amount_total - sum(amounts)))
+        self.instalment_ids = [
+            fields.Command.create(
+                {
+                    "due_date": self.first_due_date
+                    + relativedelta(months=self.interval_months * index),
+                    "amount": amount,
+                }
+            )
+            for index, amount in enumerate(amounts)
+        ]
+
+    def action_cancel(self):
+        self.filtered(lambda p: p.state == "active").write({"state": "cancelled"})
+        self.followup_id._update_pause()
+
+    def _next_unpaid_date(self):
+        """The due date, grace included, of the first instalment not yet covered."""
+        self.ensure_one()
+        unpaid = self.instalment_ids.filtered(lambda i: not i.paid)
+        return unpaid[:1].due_date and unpaid[0].due_date + relativedelta(days=self.grace_days)
+
+    @api.model
+    def _check_due(self, followups, today):
+        """Settle the active plans of ``followups``: mark instalments, missed, completed."""
+        plans = self.search([("followup_id", "in", followups.ids), ("state", "=", "active")])
+        for plan in plans:
+            plan._mark_paid_instalments()
+            late = plan.instalment_ids.filtered(
+                lambda i, plan=plan: (
+                    not i.paid and i.due_date + relativedelta(days=plan.grace_days) < today
+                )
+            )
+            if plan.currency_id.is_zero(plan.amount_total - plan.paid_amount) or not (
+                plan.instalment_ids.filtered(lambda i: not i.paid)
+            ):
+                plan.state = "completed"
+            elif late:
+                plan.write({"state": "broken", "broken_on": today})
+                plan.followup_id.sudo().escalate = True
+                plan.partner_id.message_post(
+                    body=self.env._(
+                        "Payment plan broken: the instalment of %(amount)s due %(date)s was "
+                        "missed (%(paid)s paid in all).",
+                        amount=plan.currency_id.format(late[0].amount),
+                        date=late[0].due_date,
+                        paid=plan.currency_id.format(plan.paid_amount),
+                    )
+                )
+        plans.followup_id._update_pause()
+
+    def _mark_paid_instalments(self):
+        """Instalments are covered in date order by what has been paid so far."""
+        self.ensure_one()
+        left = self.paid_amount
+        for instalment in self.instalment_ids.sorted("due_date"):
+            covered = self.currency_id.compare_amounts(left, instalment.amount) >= 0
+            if covered != instalment.paid:
+                instalment.paid = covered
+            left -= instalment.amount
+
+
+class CreditPaymentPlanInstalment(models.Model):
+    _name = "credit.payment.plan.instalment"
+    _description = "Payment Plan Instalment"
+    _order = "due_date, id"
+
+    plan_id = fields.Many2one("credit.payment.plan", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="plan_id.company_id", store=True)
+    currency_id = fields.Many2one(related="plan_id.currency_id")
+    due_date = fields.Date(required=True)
+    amount = fields.Monetary(required=True)
+    paid = fields.Boolean(readonly=True)

@@ -1,0 +1,82 @@
+from odoo.tests import tagged
+
+from .common import FollowupCommon
+from .http_stub import StubServer
+
+
+@tagged("post_install", "-at_install")
+class TestSmsHttpGateway(FollowupCommon):
+    """Reminder SMS through the generic HTTP gateway, against a stub server on 127.0.0.1."""
+
+    def setUp(self):
+        super().setUp()
+        self.server = self.enterContext(StubServer())
+        self.company.write(
+            {
+                "sms_provider": "http_gateway",
+                "sms_gateway_url": f"{self.server.url}/send",
+                "sms_gateway_token": "gateway-secret",
+                "sms_gateway_sender": "ACME",
+                "sms_gateway_timeout": 1,
+                "sms_gateway_max_attempts": 3,
+            }
+        )
+        self.customer = self._customer("Mobile", phone="+32 470 12 34 56")
+
+    def _sms(self):
+        sms = (
+            self.env["sms.sms"]
+            .sudo()
+            .create(
+                {
+                    "number": "+32470123456",
+                    "body": "Please pay",
+                    "partner_id": self.customer.id,
+                    "record_company_id": self.company.id,
+                }
+            )
+        )
+        sms.send(unlink_sent=False)
+        return sms
+
+    def test_success_posts_the_message_with_the_token(self):
+        self.server.replies["/send"] = (200, {"id": "abc"}, 0)
+        sms = self._sms()
+        self.assertEqual(sms.state, "pending")
+        self.assertEqual(
+            self.server.posted,
+            [{"from": "ACME", "to": "+32470123456", "text": "Please pay", "reference": sms.uuid}],
+        )
+        self.assertEqual(self.server.requests[0][1]["Authorization"], "Bearer gateway-secret")
+
+    def test_server_errors_are_retried(self):
+        self.server.replies["/send"] = [(503, {}, 0), (500, {}, 0), (200, {}, 0)]
+        sms = self._sms()
+        self.assertEqual(sms.state, "pending")
+        self.assertEqual(len(self.server.posted), 3)
+
+    def test_rejected_number_is_recorded(self):
+        self.server.replies["/send"] = (422, {"error": "bad number"}, 0)
+        sms = self._sms()
+        self.assertEqual(sms.state, "error")
+        self.assertEqual(sms.failure_type, "sms_number_format")
+        self.assertEqual(len(self.server.posted), 1, "not retried: it would fail again")
+
+    def test_timeout_is_a_server_error_requeued_by_the_follow_up(self):
+        self.company.sms_gateway_max_attempts = 1
+        self.server.replies["/send"] = (200, {}, 11)  # the test harness waits at least 10 s
+        self._invoice(self.customer, 100.0, days_ago=8)
+        followup = self._followup(self.customer)
+        self._escalate()
+        self._deliver()
+        sms = (
+            self.env["sms.sms"]
+            .sudo()
+            .search([("credit_communication_id.followup_id", "=", followup.id)])
+        )
+        sms.send(unlink_sent=False)
+        self.assertEqual(sms.state, "error")
+        self.assertEqual(sms.failure_type, "sms_server")
+        self.env["sms.sms"]._credit_requeue_failed()
+        self.assertEqual(sms.state, "outgoing", "queued again for Odoo's SMS cron")
+        self.assertEqual(sms.credit_retry_count, 1)
