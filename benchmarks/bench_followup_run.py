@@ -20,11 +20,11 @@ import argparse
 import sys
 import time
 
+import bench_risk_recompute as portfolio
+
 import odoo
 from odoo import fields
 from odoo.tools import SQL
-
-import bench_risk_recompute as portfolio
 
 
 def parse_args():

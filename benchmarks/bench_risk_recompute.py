@@ -312,8 +312,8 @@ def document_plan_query(partners, invoices, refunds, today):
     """``bench_doc``: one row per document to create, with its customer, factor, dates, names.
 
     Kinds (``MIX``): 70% paid (60% of them on time, up to 10 days early, the others 1-60 days
-    late), 10% partly paid, 20% open (invoiced 0-210 days ago, so that every aging bucket has some), and
-    the credit notes (open, 0-300 days old). Each invoice has a 30-day term.
+    late), 10% partly paid, 20% open (invoiced 0-210 days ago, so that every aging bucket has
+    some), and the credit notes (open, 0-300 days old). Each invoice has a 30-day term.
     """
     return SQL(
         """

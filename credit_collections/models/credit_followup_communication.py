@@ -1,6 +1,7 @@
 import logging
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -119,11 +120,11 @@ class CreditFollowupCommunication(models.Model):
 
     def _deliver(self):
         """Carry out each communication; one customer's failure never stops the others."""
-        statements = self._render_pdfs(
+        statements = self._render_batch(
             STATEMENT_REPORT,
             self.filtered(lambda c: c.level_id.send_email or c.level_id.agency_handoff),
         )
-        letters = self._render_pdfs(LETTER_REPORT, self.filtered("level_id.send_letter"))
+        letters = self._render_batch(LETTER_REPORT, self.filtered("level_id.send_letter"))
         for communication in self:
             try:
                 with self.env.cr.savepoint():
@@ -155,24 +156,40 @@ class CreditFollowupCommunication(models.Model):
                 )
             )
 
-    def _render_pdfs(self, report_xmlid, communications):
-        """PDF per communication, rendered in one wkhtmltopdf call for the whole batch."""
-        if not communications:
+    def _render_batch(self, report_xmlid, communications):
+        """PDF per communication from one wkhtmltopdf call for the batch, when it can.
+
+        wkhtmltopdf built on an unpatched Qt (Debian's) cannot render several documents at once,
+        and a PDF without one outline per record cannot be split: then each communication
+        renders its own in :meth:`_deliver_one`, where a failure is its own.
+        """
+        if len(communications) < 2:
             return {}
         reports = self.env["ir.actions.report"].with_context(report_pdf_no_attachment=True)
-        streams = reports._render_qweb_pdf_prepare_streams(
-            report_xmlid, {}, res_ids=communications.ids
-        )
-        if False in streams:  # the PDF could not be split per record: one call each
-            return {
-                communication.id: reports._render_qweb_pdf(report_xmlid, communication.ids)[0]
-                for communication in communications
-            }
+        try:
+            streams = reports._render_qweb_pdf_prepare_streams(
+                report_xmlid, {}, res_ids=communications.ids
+            )
+        except UserError as error:
+            _logger.info("Follow-up PDFs rendered one by one: %s", error)
+            return {}
+        if False in streams:
+            return {}
         return {res_id: stream["stream"].getvalue() for res_id, stream in streams.items()}
+
+    def _render_pdf(self, report_xmlid):
+        self.ensure_one()
+        reports = self.env["ir.actions.report"].with_context(report_pdf_no_attachment=True)
+        streams = reports._render_qweb_pdf_prepare_streams(report_xmlid, {}, res_ids=self.ids)
+        return streams[self.id]["stream"].getvalue()
 
     def _deliver_one(self, statement_pdf, letter_pdf):
         self.ensure_one()
         level, partner = self.level_id, self.partner_id
+        if statement_pdf is None and (level.send_email or level.agency_handoff):
+            statement_pdf = self._render_pdf(STATEMENT_REPORT)
+        if letter_pdf is None and level.send_letter:
+            letter_pdf = self._render_pdf(LETTER_REPORT)
         attachments = self._attach(statement_pdf, self.env._("Statement"))
         letter = self._attach(letter_pdf, self.env._("Demand letter"))
         done = []
