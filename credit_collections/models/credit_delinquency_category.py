@@ -42,7 +42,7 @@ class CreditDelinquencyCategory(models.Model):
     avg_days_late_above = fields.Float(string="Average Days Late Above")
     late_share_above = fields.Float(string="Share Paid Late Above (%)")
     late_share_below = fields.Float(string="Share Paid Late Below (%)")
-    broken_promises_at_least = fields.Integer(string="Broken Promises At Least")
+    broken_promises_at_least = fields.Integer()
     overdue_months_of_sales_above = fields.Float(
         string="Overdue Above (months of sales)",
         help="Overdue balance larger than this many months of the customer's average sales: "

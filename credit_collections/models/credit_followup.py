@@ -47,7 +47,6 @@ class CreditFollowup(models.Model):
     dispute_count = fields.Integer(related="risk_id.dispute_count")
     collector_id = fields.Many2one(
         "res.users",
-        string="Collector",
         tracking=True,
         index=True,
         domain="[('share', '=', False)]",
@@ -58,7 +57,6 @@ class CreditFollowup(models.Model):
     )
     category_override_id = fields.Many2one(
         "credit.delinquency.category",
-        string="Category Override",
         tracking=True,
         help="Set to classify this customer by hand; the automatic category is then ignored.",
     )
@@ -69,7 +67,6 @@ class CreditFollowup(models.Model):
     )
     level_id = fields.Many2one(
         "credit.followup.level",
-        string="Level",
         readonly=True,
         tracking=True,
         index=True,
@@ -82,7 +79,7 @@ class CreditFollowup(models.Model):
         readonly=True,
         help="A manual level reached by the invoices: a collector sends it from this screen.",
     )
-    next_level_id = fields.Many2one("credit.followup.level", string="Next Level", readonly=True)
+    next_level_id = fields.Many2one("credit.followup.level", readonly=True)
     next_action_date = fields.Date(string="Next Action", readonly=True, index=True)
     state = fields.Selection(
         [
