@@ -260,14 +260,17 @@ class CreditFollowup(models.Model):
         self.ensure_one()
         today = fields.Date.context_today(self)
         return self.env["account.move.line"].search(
-            [
-                *self._open_lines_domain(),
-                ("amount_residual", ">", 0),
-                ("no_followup", "=", False),
-                ("date_maturity", "<", today),
-            ],
+            [*self._followed_lines_domain(), ("date_maturity", "<", today)],
             order="date_maturity, id",
         )
+
+    def _followed_lines_domain(self):
+        """Open items the ladder follows: amounts owed, not disputed."""
+        return [
+            *self._open_lines_domain(),
+            ("amount_residual", ">", 0),
+            ("no_followup", "=", False),
+        ]
 
     def _queue_communication(self, level, trigger):
         """Move the customer to ``level`` now and queue what it does (a collector's send)."""
@@ -276,9 +279,7 @@ class CreditFollowup(models.Model):
         self.env.cr.execute(
             SQL("SELECT id FROM credit_followup WHERE id = %s FOR UPDATE", self.id)
         )  # wait for a run deciding this customer, rather than deciding against it
-        lines = self.env["account.move.line"].search(
-            [*self._open_lines_domain(), ("amount_residual", ">", 0), ("no_followup", "=", False)]
-        )
+        lines = self.env["account.move.line"].search(self._followed_lines_domain())
         covered = lines.filtered(
             lambda line: (
                 (today - (line.date_maturity or line.date)).days >= min(level.offset_days, 1)

@@ -108,7 +108,6 @@ class CreditFollowup(models.Model):
         self.env["credit.payment.plan"]._check_due(self, today)
         self.env.flush_all()
         self.env["credit.partner.risk"]._refresh(company, self.partner_id.ids, today)
-        self.env.flush_all()
         facts = {row["followup_id"]: row for row in self._facts(company, today)}
         values, to_queue = [], []
         for followup in self:
