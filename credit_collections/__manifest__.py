@@ -24,6 +24,7 @@
         "views/credit_hold_release_wizard_views.xml",
         "views/credit_kyc_views.xml",
         "report/credit_followup_reports.xml",
+        "views/credit_followup_run_wizard_views.xml",
         "views/credit_followup_views.xml",
         "views/credit_followup_commitment_views.xml",
         "views/credit_followup_policy_views.xml",
@@ -31,6 +32,7 @@
         "views/credit_collections_menus.xml",
     ],
     "demo": ["demo/credit_collections_demo.xml"],
+    "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_tests": ["credit_collections/static/tests/tours/*.js"],
     },

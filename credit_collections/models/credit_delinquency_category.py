@@ -36,13 +36,20 @@ class CreditDelinquencyCategory(models.Model):
         "credit.followup.policy", string="Ladder", required=True, ondelete="restrict"
     )
     description = fields.Text()
+    collector_id = fields.Many2one(
+        "res.users",
+        string="Default Collector",
+        domain="[('share', '=', False)]",
+        help="Collector of the customers in this category, unless their follow-up names "
+        "another; empty: the ladder's default collector.",
+    )
     account_age_below_days = fields.Integer(
         string="Account Younger Than (days)", help="First invoice less than this many days ago."
     )
-    avg_days_late_above = fields.Float(string="Average Days Late Above")
+    avg_days_late_above = fields.Float(string="Paid Late Above (days on average)")
     late_share_above = fields.Float(string="Share Paid Late Above (%)")
     late_share_below = fields.Float(string="Share Paid Late Below (%)")
-    broken_promises_at_least = fields.Integer()
+    broken_promises_at_least = fields.Integer(string="Broken Promises (at least)")
     overdue_months_of_sales_above = fields.Float(
         string="Overdue Above (months of sales)",
         help="Overdue balance larger than this many months of the customer's average sales: "
@@ -56,6 +63,11 @@ class CreditDelinquencyCategory(models.Model):
         " AND broken_promises_at_least >= 0 AND overdue_months_of_sales_above >= 0)",
         "Classification criteria cannot be negative, and shares are percentages (0-100).",
     )
+
+    def _default_collector(self):
+        """The collector this category (or its ladder) assigns to its customers."""
+        self.ensure_one()
+        return self.collector_id or self.policy_id.collector_id
 
     def _match_sql(self):
         """SQL condition on ``risk`` (a credit.partner.risk row) true when the category fits."""

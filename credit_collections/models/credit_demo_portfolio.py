@@ -301,22 +301,32 @@ class CreditDemoPortfolio(models.AbstractModel):
     # Finishing touches that invoices and payments alone cannot express.
 
     def _finish_promise(self, partner, invoices, product, today):
-        promised = today + timedelta(days=7)
-        partner.message_post(
-            body=self.env._(
-                "Called accounts payable: they promise to pay "
-                "the two overdue invoices on %(date)s.",
-                date=fields.Date.to_string(promised),
-            )
+        followup = self._followup(partner)
+        self.env["credit.followup.promise"].create(
+            {
+                "followup_id": followup.id,
+                "promise_date": today + timedelta(days=7),
+                "amount": followup._overdue_total(),
+                "note": self.env._(
+                    "Called accounts payable: they promise to pay the two overdue invoices."
+                ),
+            }
         )
 
     def _finish_payment_plan(self, partner, invoices, product, today):
-        partner.message_post(
-            body=self.env._(
-                "Agreed payment plan: the large invoice %(invoice)s "
-                "is paid in six monthly instalments.",
-                invoice=invoices[-1].name,
-            )
+        self.env["credit.payment.plan"].create(
+            {
+                "followup_id": self._followup(partner).id,
+                "instalment_count": 2,
+                "first_due_date": today + timedelta(days=30),
+            }
+        )
+
+    def _followup(self, partner):
+        followups = self.env["credit.followup"]
+        followups._ensure_followups(self.env.company)
+        return followups.search(
+            [("partner_id", "=", partner.id), ("company_id", "=", self.env.company.id)]
         )
 
     def _finish_over_limit(self, partner, invoices, product, today):

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -45,12 +47,21 @@ class CreditFollowup(models.Model):
     amount_late_91_120 = fields.Monetary(related="risk_id.amount_late_91_120")
     amount_late_120_plus = fields.Monetary(related="risk_id.amount_late_120_plus")
     dispute_count = fields.Integer(related="risk_id.dispute_count")
+    collector_override_id = fields.Many2one(
+        "res.users",
+        string="Collector (by hand)",
+        tracking=True,
+        domain="[('share', '=', False)]",
+        help="Set to assign this customer to a collector by hand; empty: the default collector "
+        "of its category or ladder.",
+    )
     collector_id = fields.Many2one(
         "res.users",
-        tracking=True,
+        compute="_compute_collector_id",
+        store=True,
         index=True,
-        domain="[('share', '=', False)]",
-        help="Gets the calls to make; empty: the customer's salesperson, else the run's user.",
+        help="Gets the calls to make: the collector set by hand, else the default collector of "
+        "the customer's category or ladder; empty: the customer's salesperson.",
     )
     category_id = fields.Many2one(
         "credit.delinquency.category", string="Category (automatic)", readonly=True
@@ -59,6 +70,14 @@ class CreditFollowup(models.Model):
         "credit.delinquency.category",
         tracking=True,
         help="Set to classify this customer by hand; the automatic category is then ignored.",
+    )
+    policy_id = fields.Many2one(
+        "credit.followup.policy",
+        string="Ladder",
+        compute="_compute_policy_id",
+        store=True,
+        index=True,
+        help="The ladder of the customer's category: the levels it climbs.",
     )
     effective_category_id = fields.Many2one(
         "credit.delinquency.category",
@@ -126,6 +145,15 @@ class CreditFollowup(models.Model):
     plan_ids = fields.One2many(
         "credit.payment.plan", "followup_id", string="Payment Plans", readonly=True
     )
+    credit_hold = fields.Boolean(
+        compute="_compute_credit_hold",
+        string="On Credit Hold",
+        help="The customer's orders are held in this company until a Credit Manager releases it.",
+    )
+    sent_today = fields.Boolean(
+        compute="_compute_sent_today",
+        help="The level Send Now would act on was already sent today.",
+    )
     open_line_ids = fields.Many2many(
         "account.move.line", compute="_compute_open_line_ids", string="Open Items"
     )
@@ -138,6 +166,40 @@ class CreditFollowup(models.Model):
     def _compute_effective_category_id(self):
         for followup in self:
             followup.effective_category_id = followup.category_override_id or followup.category_id
+
+    @api.depends("category_id.policy_id", "category_override_id.policy_id")
+    def _compute_policy_id(self):
+        for followup in self:
+            followup.policy_id = followup.effective_category_id.policy_id
+
+    @api.depends("collector_override_id", "category_id", "category_override_id")
+    def _compute_collector_id(self):
+        for followup in self:
+            followup.collector_id = followup._collector_for(followup.effective_category_id)
+
+    @api.depends("partner_id", "company_id")
+    def _compute_credit_hold(self):
+        for followup in self:
+            partner = followup.partner_id.with_company(followup.company_id)
+            followup.credit_hold = partner.sudo().credit_hold
+
+    @api.depends(
+        "level_id",
+        "pending_level_id",
+        "next_level_id",
+        "next_action_date",
+        "communication_ids.state",
+    )
+    def _compute_sent_today(self):
+        today = fields.Date.context_today(self)
+        for followup in self:
+            level = followup._level_to_send()
+            followup.sent_today = any(
+                communication.level_id == level
+                and communication.date == today
+                and communication.state != "draft"
+                for communication in followup.communication_ids
+            )
 
     def _compute_open_line_ids(self):
         for followup in self:
@@ -168,7 +230,12 @@ class CreditFollowup(models.Model):
     # Actions of the follow-up screen
 
     def action_send_now(self):
-        """Act on the level due now (or repeat the current one) for each customer, at once."""
+        """Act now on the level due (or repeat the current one).
+
+        One customer whose level sends an email: the mail composer opens on it, prefilled from
+        the level's template with the statement attached, and the level is carried out when the
+        collector sends it. Several customers: carried out at once.
+        """
         levels = {followup: followup._level_to_send() for followup in self}
         missing = [
             followup.partner_id.display_name for followup, level in levels.items() if not level
@@ -180,11 +247,39 @@ class CreditFollowup(models.Model):
                     ", ".join(missing),
                 )
             )
+        if len(self) == 1 and levels[self].send_email:
+            return self._draft_communication(levels[self])._action_compose()
         communications = self.env["credit.followup.communication"]
         for followup, level in levels.items():
             communications |= followup._queue_communication(level, trigger="manual")
         communications._deliver()
-        return True
+        return self._notify_delivery(communications)
+
+    def _notify_delivery(self, communications):
+        """A notification of what was done (or failed), then the screen reloads."""
+        failed = communications.filtered(lambda c: c.state != "done")
+        lines = [
+            self.env._(
+                "%(customer)s, %(level)s: %(result)s",
+                customer=communication.partner_id.display_name,
+                level=communication.level_id.name,
+                result=communication.error
+                if communication in failed
+                else communication.summary.replace("\n", "; "),
+            )
+            for communication in communications
+        ]
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning" if failed else "success",
+                "title": self.env._("Not delivered") if failed else self.env._("Sent"),
+                "message": "\n".join(lines),
+                "sticky": bool(failed),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_record_promise(self):
         self.ensure_one()
@@ -243,26 +338,59 @@ class CreditFollowup(models.Model):
             )
 
     def action_credit_release(self):
+        """Lift the customers' credit hold in the follow-up's company (Credit Managers)."""
         for followup in self:
             followup.partner_id.with_company(followup.company_id).write(
                 {"credit_hold": False, "credit_hold_note": False}
             )
 
+    def action_print_statement(self):
+        self.ensure_one()
+        return self.env.ref(
+            "credit_collections.action_report_followup_partner_statement"
+        ).report_action(self)
+
+    def action_print_letter(self):
+        self.ensure_one()
+        if not self._overdue_lines():
+            raise UserError(
+                self.env._(
+                    "Nothing is overdue for %s: there is nothing to demand.",
+                    self.partner_id.display_name,
+                )
+            )
+        return self.env.ref(
+            "credit_collections.action_report_followup_partner_letter"
+        ).report_action(self)
+
     # Business methods
 
+    def _today(self):
+        """Today in the user's timezone (for reports)."""
+        return fields.Date.context_today(self)
+
     def _level_to_send(self):
-        """The manual level waiting for a collector, else the current level (a repeat)."""
+        """The manual level waiting for a collector, else the next level once it is due,
+        else the current level (a repeat)."""
         self.ensure_one()
-        return self.pending_level_id or self.level_id
+        today = fields.Date.context_today(self)
+        next_due = self.next_action_date and self.next_action_date <= today
+        return self.pending_level_id or (next_due and self.next_level_id) or self.level_id
 
     def _overdue_lines(self):
         """Open overdue items of the customer that are not disputed."""
+        if not self:
+            return self.env["account.move.line"]
         self.ensure_one()
         today = fields.Date.context_today(self)
         return self.env["account.move.line"].search(
             [*self._followed_lines_domain(), ("date_maturity", "<", today)],
             order="date_maturity, id",
         )
+
+    def _overdue_total(self):
+        """What the customer owes today on its overdue, undisputed items (company currency)."""
+        return sum(self._overdue_lines().mapped("amount_residual"))
 
     def _followed_lines_domain(self):
         """Open items the ladder follows: amounts owed, not disputed."""
@@ -275,26 +403,56 @@ class CreditFollowup(models.Model):
     def _queue_communication(self, level, trigger):
         """Move the customer to ``level`` now and queue what it does (a collector's send)."""
         self.ensure_one()
+        self._move_to(level)
+        return self.env["credit.followup.communication"]._queue(
+            [(self, level, self._covered_lines(level).ids)], trigger
+        )
+
+    def _draft_communication(self, level):
+        """Today's draft of ``level`` for a collector to write in the composer (reused)."""
+        self.ensure_one()
         today = fields.Date.context_today(self)
+        draft = self.communication_ids.filtered(
+            lambda c: c.state == "draft" and c.level_id == level and c.date == today
+        )
+        return draft[:1] or self.env["credit.followup.communication"]._queue(
+            [(self, level, self._covered_lines(level).ids)], "manual", state="draft"
+        )
+
+    def _covered_lines(self, level):
+        """The items a communication of ``level`` covers: the overdue ones, or those due soon
+        for a level before the due date (the rule of the run's ``covered`` query)."""
+        today = fields.Date.context_today(self)
+        return (
+            self.env["account.move.line"]
+            .search(self._followed_lines_domain())
+            .filtered(
+                lambda line: (
+                    (today - (line.date_maturity or line.date)).days >= min(level.offset_days, 1)
+                )
+            )
+        )
+
+    def _move_to(self, level):
+        """Put the customer at ``level`` as of today (a collector acts on it)."""
+        self.ensure_one()
         self.env.cr.execute(
             SQL("SELECT id FROM credit_followup WHERE id = %s FOR UPDATE", self.id)
         )  # wait for a run deciding this customer, rather than deciding against it
-        lines = self.env["account.move.line"].search(self._followed_lines_domain())
-        covered = lines.filtered(
-            lambda line: (
-                (today - (line.date_maturity or line.date)).days >= min(level.offset_days, 1)
-            )
-        )
+        today = fields.Date.context_today(self)
+        following = level.policy_id.level_ids.filtered(
+            lambda other: other.offset_days > level.offset_days
+        ).sorted("offset_days")[:1]
         self.sudo().write(
             {
                 "level_id": level.id,
                 "level_date": today,
                 "pending_level_id": False,
                 "state": "auto" if self.state in ("action", "clear") else self.state,
+                "next_level_id": following.id,
+                "next_action_date": following
+                and today + timedelta(days=max(level.policy_id.min_days_between, 1)),
             }
-        )
-        return self.env["credit.followup.communication"]._queue(
-            [(self, level, covered.ids)], trigger
         )
 
     def _update_pause(self):
@@ -315,6 +473,13 @@ class CreditFollowup(models.Model):
             elif followup.state == "paused":
                 values["state"] = "auto" if followup.level_id else "clear"
             followup.sudo().write(values)
+
+    def _collector_for(self, category):
+        """The collector assigned to this customer when it is in ``category``."""
+        self.ensure_one()
+        if self.collector_override_id or not category:
+            return self.collector_override_id
+        return category._default_collector()
 
     def _collector(self):
         """Who makes the calls: the collector, else the salesperson, else the current user."""

@@ -22,6 +22,8 @@ class CreditFollowupCommunication(models.Model):
 
     _name = "credit.followup.communication"
     _description = "Follow-up Communication"
+    _inherit = ["mail.thread"]
+    _mail_post_access = "read"
     _order = "date desc, id desc"
     _rec_name = "level_id"
 
@@ -41,7 +43,12 @@ class CreditFollowupCommunication(models.Model):
         [("auto", "Escalation run"), ("manual", "Collector")], required=True, readonly=True
     )
     state = fields.Selection(
-        [("queued", "Queued"), ("done", "Done"), ("failed", "Failed")],
+        [
+            ("draft", "Being written"),
+            ("queued", "Queued"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+        ],
         default="queued",
         required=True,
         readonly=True,
@@ -63,22 +70,44 @@ class CreditFollowupCommunication(models.Model):
     summary = fields.Text(readonly=True, help="What was done, channel by channel.")
     message_id = fields.Many2one("mail.message", string="Email", readonly=True)
     sms_ids = fields.One2many("sms.sms", "credit_communication_id", string="SMS", readonly=True)
+    earlier_reminder_count = fields.Integer(
+        compute="_compute_earlier_reminder_count",
+        help="Communications sent to the customer before this one since it last owed nothing: "
+        "letters speak of previous reminders only when there were some.",
+    )
     statement_attachment_id = fields.Many2one("ir.attachment", string="Statement", readonly=True)
     letter_attachment_id = fields.Many2one("ir.attachment", string="Demand Letter", readonly=True)
 
+    @api.depends("followup_id.communication_ids.state", "date")
+    def _compute_earlier_reminder_count(self):
+        for communication in self:
+            communication.earlier_reminder_count = len(
+                communication.followup_id.communication_ids.filtered(
+                    lambda other, this=communication: (
+                        other.state == "done"
+                        and (other.date, other.id) < (this.date, this._origin.id or 0)
+                    )
+                )
+            )
+
     @api.model
-    def _queue(self, items, trigger, today=None):
-        """Queue one communication per (follow-up, level, item ids); returns them."""
+    def _queue(self, items, trigger, today=None, state="queued"):
+        """Queue one communication per (follow-up, level, item ids); returns them.
+
+        ``state="draft"``: written by a collector in the mail composer first, delivered when
+        the composer sends it (never by the run).
+        """
         lines = self.env["account.move.line"].browse(
             {line_id for _followup, _level, line_ids in items for line_id in line_ids or []}
         )
         residual = dict(zip(lines.ids, lines.mapped("amount_residual"), strict=True))
-        return self.create(
+        return self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(
             [
                 {
                     "followup_id": followup.id,
                     "level_id": level.id,
                     "trigger": trigger,
+                    "state": state,
                     "date": today or fields.Date.context_today(self),
                     "line_ids": [Command.set(line_ids or [])],
                     "amount_due": sum(residual[line_id] for line_id in line_ids or []),
@@ -86,6 +115,45 @@ class CreditFollowupCommunication(models.Model):
                 for followup, level, line_ids in items
             ]
         )
+
+    def _action_compose(self):
+        """The mail composer for this draft: the level's template, the statement attached."""
+        self.ensure_one()
+        statement = self.statement_attachment_id or self._attach(
+            self._render_pdf(STATEMENT_REPORT), self.env._("Statement")
+        )
+        letter = self.letter_attachment_id
+        if not letter and self.level_id.send_letter:
+            letter = self._attach(self._render_pdf(LETTER_REPORT), self.env._("Demand letter"))
+        self.write({"statement_attachment_id": statement.id, "letter_attachment_id": letter.id})
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send %(level)s", level=self.level_id.name),
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_composition_mode": "comment",
+                "default_template_id": self.level_id.mail_template_id.id,
+                "default_partner_ids": self._recipients("email").ids,
+                "default_attachment_ids": (statement | letter).ids,
+                "default_subtype_xmlid": "mail.mt_comment",
+                "credit_followup_compose": True,
+            },
+        }
+
+    def _message_post_after_hook(self, message, msg_vals):
+        """The composer sent a collector's draft: carry out the level's other channels."""
+        result = super()._message_post_after_hook(message, msg_vals)
+        if self.env.context.get("credit_followup_compose"):
+            for communication in self.filtered(lambda c: c.state == "draft"):
+                communication.message_id = message
+                communication.followup_id._move_to(communication.level_id)
+                communication._deliver()
+        return result
 
     @api.model
     def _deliver_queued(self, progress, batch_size=50):
@@ -186,14 +254,21 @@ class CreditFollowupCommunication(models.Model):
     def _deliver_one(self, statement_pdf, letter_pdf):
         self.ensure_one()
         level, partner = self.level_id, self.partner_id
-        if statement_pdf is None and (level.send_email or level.agency_handoff):
-            statement_pdf = self._render_pdf(STATEMENT_REPORT)
-        if letter_pdf is None and level.send_letter:
-            letter_pdf = self._render_pdf(LETTER_REPORT)
-        attachments = self._attach(statement_pdf, self.env._("Statement"))
-        letter = self._attach(letter_pdf, self.env._("Demand letter"))
+        attachments, letter = self.statement_attachment_id, self.letter_attachment_id
+        if not attachments and (level.send_email or level.agency_handoff):
+            attachments = self._attach(
+                statement_pdf or self._render_pdf(STATEMENT_REPORT), self.env._("Statement")
+            )
+        if not letter and level.send_letter:
+            letter = self._attach(
+                letter_pdf or self._render_pdf(LETTER_REPORT), self.env._("Demand letter")
+            )
         done = []
-        if level.send_email:
+        if self.message_id:  # written and sent by a collector in the mail composer
+            done.append(
+                self.env._("email to %s", ", ".join(self.message_id.partner_ids.mapped("email")))
+            )
+        elif level.send_email:
             done.append(self._send_email(attachments | letter))
         elif letter:
             partner.message_post(
@@ -242,6 +317,17 @@ class CreditFollowupCommunication(models.Model):
         contacts = partner.child_ids.filtered(lambda c: c.type == "invoice" and c[field])
         return contacts or partner.filtered(field)
 
+    def _recipients_summary(self, level):
+        """Who a communication of ``level`` reaches, as text (the run's preview)."""
+        reached = []
+        if level.send_email:
+            reached += self._recipients("email").mapped("email") or [self.env._("no email")]
+        if level.send_sms:
+            reached += self._recipients("phone").mapped("phone") or [self.env._("no phone")]
+        if level.agency_handoff and level.agency_partner_id:
+            reached.append(level.agency_partner_id.display_name)
+        return ", ".join(reached)
+
     def _send_email(self, attachments):
         recipients = self._recipients("email")
         if not recipients:
@@ -249,7 +335,7 @@ class CreditFollowupCommunication(models.Model):
         template = self.level_id.mail_template_id
         rendered = template._generate_template(self.ids, ("subject", "body_html", "email_from"))
         values = rendered[self.id]
-        message = self.partner_id.with_context(mail_notify_force_send=False).message_post(
+        message = self.with_context(mail_notify_force_send=False).message_post(
             subject=values.get("subject"),
             body=values.get("body_html"),
             email_from=values.get("email_from") or None,
@@ -305,15 +391,7 @@ class CreditFollowupCommunication(models.Model):
                 subtype_xmlid="mail.mt_comment",
             )
             done.append(self.env._("statement sent to %s", agency.name))
-        managers = self.env.ref("credit_collections.group_credit_manager")
-        manager = self.env["res.users"].search(
-            [
-                ("all_group_ids", "in", managers.ids),
-                ("company_ids", "in", self.company_id.ids),
-                ("share", "=", False),
-            ],
-            limit=1,
-        )
+        manager = self.company_id._credit_managers()[:1]
         self.followup_id.activity_schedule(
             "mail.mail_activity_data_todo",
             user_id=(manager or self.env.user).id,

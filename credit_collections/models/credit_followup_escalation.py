@@ -6,6 +6,18 @@ from odoo.tools import SQL
 
 from .credit_followup import GRADE_PRIORITY
 
+# What the desk shows ahead of the run: the figures of the decision, never its level or state.
+DESK_COLUMNS = (
+    "category_id",
+    "policy_id",
+    "collector_id",
+    "risk_id",
+    "overdue_amount",
+    "max_days_overdue",
+    "priority",
+    "state",
+)
+
 
 class CreditFollowup(models.Model):
     """The daily escalation run: decide each customer's level, queue what it triggers.
@@ -16,6 +28,9 @@ class CreditFollowup(models.Model):
     parallel (cron workers, a collector's *Send now*) never decide for the same customer twice.
     What a decision triggers is queued as ``credit.followup.communication`` records in the same
     transaction and delivered by :meth:`CreditFollowupCommunication._deliver_queued`.
+
+    The same decisions, simulated without being written, give the run's preview (a dry run)
+    and fill the follow-up screen before the first run: what is shown is what the run does.
     """
 
     _inherit = "credit.followup"
@@ -120,19 +135,34 @@ class CreditFollowup(models.Model):
         communications._queue(to_queue, trigger="auto", today=today)
 
     def _decision(self, facts, today):
-        """The new state of this follow-up, and the level to act upon now (or None)."""
+        """The new state of this follow-up, and the level to act upon now (or None).
+
+        The customer climbs its ladder one level at a time (skippable levels aside), at most
+        one level per ``min_days_between`` days, towards the highest level its items reached.
+        """
         self.ensure_one()
-        target = self.env["credit.followup.level"].browse(facts["level_id"])
+        Level = self.env["credit.followup.level"]
+        target = Level.browse(facts["level_id"])
         category = self.env["credit.delinquency.category"].browse(facts["category_id"])
-        levels = category.policy_id.level_ids.sorted("offset_days")
-        current = self.level_id if self.level_id in levels else self.env["credit.followup.level"]
+        policy = category.policy_id
+        levels = policy.level_ids.sorted("offset_days")
+        current = self.level_id if self.level_id in levels else Level
         if self.escalate and target:
             above = levels.filtered(lambda level: level.offset_days > current.offset_days)
             if current and above and above[0].offset_days > target.offset_days:
                 target = above[0]
+        if target and (not current or target.offset_days > current.offset_days):
+            target = policy._next_step(current, target)
+        wait_until = (
+            self.level_date + timedelta(days=policy.min_days_between)
+            if current and self.level_date and not self.escalate
+            else None
+        )
         values = {
             "id": self.id,
             "category_id": category.id or None,
+            "policy_id": policy.id or None,
+            "collector_id": self._collector_for(category).id or None,
             "risk_id": facts["risk_id"],
             "overdue_amount": facts["overdue"] or 0.0,
             "max_days_overdue": max(facts["max_days"] or 0, 0),
@@ -154,34 +184,48 @@ class CreditFollowup(models.Model):
         elif self.state == "handed_off" and current:
             values["state"] = "handed_off"
         elif not current or target.offset_days > current.offset_days:
-            if target.trigger == "manual":
+            if wait_until and wait_until > today:
+                pass  # too soon after the last communication: the next run decides again
+            elif target.trigger == "manual":
                 values.update(pending_level_id=target.id, state="action")
             else:
                 values.update(level_id=target.id, level_date=today)
                 act = target
         elif target.offset_days < current.offset_days:
             values.update(level_id=target.id)  # paid down: a new escalation starts from here
-        reached = target if act else self.env["credit.followup.level"].browse(values["level_id"])
-        following = levels.filtered(lambda level: level.offset_days > reached.offset_days)
-        oldest_due = today - timedelta(days=facts["max_days"] or 0)
-        values["next_level_id"] = following[:1].id or None
-        values["next_action_date"] = (
-            max(oldest_due + timedelta(days=following[0].offset_days), today + timedelta(days=1))
-            if following and target
-            else None
-        )
+        values.update(self._next_action(values, levels, target, facts, today))
         if values["state"] == "paused":
             values["next_action_date"] = self.paused_until + timedelta(days=1)
         return values, act
 
-    def _write_decisions(self, values, today):
-        """One UPDATE for the batch; ``last_run_date`` marks the customers decided today."""
+    def _next_action(self, values, levels, target, facts, today):
+        """The next level on the ladder and the day it may be reached at the earliest."""
+        reached = self.env["credit.followup.level"].browse(values["level_id"])
+        following = levels.filtered(lambda level: level.offset_days > reached.offset_days)
+        if not (following and target):
+            return {"next_level_id": following[:1].id or None, "next_action_date": None}
+        policy = levels.policy_id
+        oldest_due = today - timedelta(days=facts["max_days"] or 0)
+        earliest = [
+            oldest_due + timedelta(days=following[0].offset_days),
+            today + timedelta(days=1),
+        ]
+        if values["level_date"]:
+            earliest.append(values["level_date"] + timedelta(days=policy.min_days_between))
+        return {"next_level_id": following[0].id, "next_action_date": max(earliest)}
+
+    def _write_decisions(self, values, today, decided=True):
+        """One UPDATE for the batch; ``last_run_date`` marks the customers decided today
+        (unless ``decided`` is false: figures written ahead of the run)."""
         columns = [column for column in values[0] if column != "id"]
+        if decided:
+            values = [dict(row, last_run_date=today) for row in values]
+            columns.append("last_run_date")
         self.env.cr.execute(
             SQL(
                 """
                 UPDATE credit_followup followup
-                   SET %(assignments)s, last_run_date = %(today)s,
+                   SET %(assignments)s,
                        write_uid = %(uid)s, write_date = NOW() AT TIME ZONE 'UTC'
                   FROM (SELECT * FROM jsonb_to_recordset(%(rows)s::jsonb) AS row(%(types)s)) AS new
                  WHERE followup.id = new.id
@@ -190,12 +234,11 @@ class CreditFollowup(models.Model):
                     SQL("%s = new.%s", SQL.identifier(column), SQL.identifier(column))
                     for column in columns
                 ),
-                today=today,
                 uid=self.env.uid,
                 rows=json.dumps(values, default=str),
                 types=SQL(", ").join(
                     SQL("%s %s", SQL.identifier(column), SQL(self._column_type(column)))
-                    for column in values[0]
+                    for column in ["id", *columns]
                 ),
             )
         )
@@ -299,3 +342,72 @@ class CreditFollowup(models.Model):
                 company_id=company.id,
             )
         )
+
+    # The run simulated: its preview, and the screen before the first run
+
+    @api.model
+    def _simulate(self, companies, today, batch_size=500):
+        """Yield ``(follow-up, values, level to act on, facts)`` for every customer the run
+        would decide today in ``companies``; nothing is written but missing follow-ups."""
+        for company in companies.filtered("chart_template"):
+            self._ensure_followups(company)
+            undecided = self.search(
+                [
+                    ("company_id", "=", company.id),
+                    "|",
+                    ("last_run_date", "=", False),
+                    ("last_run_date", "<", today),
+                ]
+            )
+            for batch in undecided._split(batch_size):
+                facts = {row["followup_id"]: row for row in batch._facts(company, today)}
+                for followup in batch:
+                    values, level = followup._decision(facts[followup.id], today)
+                    yield followup, values, level, facts[followup.id]
+
+    def _split(self, size):
+        return [self[index : index + size] for index in range(0, len(self), size)]
+
+    @api.model
+    def _preview(self, companies, today=None):
+        """What a run would do today, per customer: a list of dicts (see the run wizard)."""
+        today = today or fields.Date.context_today(self)
+        Level = self.env["credit.followup.level"]
+        rows = []
+        for followup, values, level, facts in self._simulate(companies, today):
+            pending = Level.browse(values["pending_level_id"])
+            if not (level or pending):
+                continue
+            covered = self.env["account.move.line"].browse(facts["line_ids"] or [])
+            communication = self.env["credit.followup.communication"].new(
+                {"followup_id": followup.id, "level_id": (level or pending).id}
+            )
+            rows.append(
+                {
+                    "followup_id": followup.id,
+                    "level_id": (level or pending).id,
+                    "manual": bool(pending),
+                    "channels": ", ".join((level or pending)._actions()),
+                    "amount_due": sum(covered.mapped("amount_residual")),
+                    "recipients": communication._recipients_summary(level or pending),
+                }
+            )
+        return rows
+
+    @api.model
+    def _refresh_desk(self, companies=None, today=None):
+        """Fill the follow-up screen ahead of the run: figures, and each customer with a level
+        due is shown as needing action today. Nothing is sent, no level is moved."""
+        today = today or fields.Date.context_today(self)
+        companies = companies or self.env["res.company"].search([("chart_template", "!=", False)])
+        values = []
+        for _followup, decision, level, _facts in self._simulate(companies, today):
+            upcoming = (level and level.id) or decision["pending_level_id"]
+            row = {column: decision[column] for column in ("id", *DESK_COLUMNS)}
+            row["next_level_id"] = upcoming or decision["next_level_id"]
+            row["next_action_date"] = today if upcoming else decision["next_action_date"]
+            values.append(row)
+        if values:
+            self.browse([row["id"] for row in values])._write_decisions(
+                values, today, decided=False
+            )

@@ -36,6 +36,11 @@ class CreditFollowupLevel(models.Model):
         help="Manual: the run marks the customer for a collector, who sends it from the "
         "follow-up screen.",
     )
+    skippable = fields.Boolean(
+        help="A customer whose invoices are already past later levels goes beyond this one "
+        "without it being sent (a courtesy reminder, say). Other levels are never skipped: "
+        "each is sent before the next.",
+    )
     send_email = fields.Boolean(string="Email")
     mail_template_id = fields.Many2one(
         "mail.template",

@@ -27,6 +27,36 @@ class CreditFollowupPolicy(models.Model):
         "runs this many times in all before it is left failed for a collector to look at.",
     )
 
+    min_days_between = fields.Integer(
+        string="Days Between Communications",
+        default=7,
+        help="A customer moves to the next level at the earliest this many days after the "
+        "previous one was sent, however late its invoices are.",
+    )
+    collector_id = fields.Many2one(
+        "res.users",
+        string="Default Collector",
+        domain="[('share', '=', False)]",
+        help="Collector of the customers on this ladder, unless their category or their "
+        "follow-up names another.",
+    )
+
     _check_max_attempts = models.Constraint(
         "CHECK (max_attempts > 0)", "A follow-up ladder needs at least one delivery attempt."
     )
+    _check_min_days_between = models.Constraint(
+        "CHECK (min_days_between >= 0 AND min_days_between <= 365)",
+        "The days between two communications must be between 0 and 365.",
+    )
+
+    def _next_step(self, current, target):
+        """The level to reach now on the way from ``current`` to ``target`` (both of this
+        ladder, ``current`` possibly empty): one level at a time, except over the levels
+        marked as skippable."""
+        self.ensure_one()
+        for level in self.level_ids.sorted("offset_days"):
+            if current and level.offset_days <= current.offset_days:
+                continue
+            if level.offset_days >= target.offset_days or not level.skippable:
+                return level
+        return target

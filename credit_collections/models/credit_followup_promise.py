@@ -1,4 +1,6 @@
-from odoo import api, fields, models
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -16,12 +18,22 @@ class CreditFollowupPromise(models.Model):
     _order = "promise_date desc, id desc"
 
     followup_id = fields.Many2one(
-        "credit.followup", required=True, index=True, ondelete="cascade", readonly=True
+        "credit.followup",
+        string="Customer File",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        domain="[('overdue_amount', '>', 0)]",
     )
     partner_id = fields.Many2one(related="followup_id.partner_id", store=True, string="Customer")
     company_id = fields.Many2one(related="followup_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    promise_date = fields.Date(string="Promised For", required=True, tracking=True)
+    promise_date = fields.Date(
+        string="Promised For",
+        required=True,
+        tracking=True,
+        default=lambda self: fields.Date.context_today(self) + timedelta(days=7),
+    )
     amount = fields.Monetary(required=True, tracking=True)
     note = fields.Text()
     line_ids = fields.Many2many(
@@ -32,7 +44,11 @@ class CreditFollowupPromise(models.Model):
         string="Items",
         readonly=True,
     )
-    residual_at_promise = fields.Monetary(readonly=True)
+    residual_at_promise = fields.Monetary(string="Overdue When Promised", readonly=True)
+    overdue_now = fields.Monetary(
+        compute="_compute_overdue_now",
+        help="What the customer owes on its overdue, undisputed invoices today.",
+    )
     paid_amount = fields.Monetary(compute="_compute_paid_amount", string="Paid Since")
     state = fields.Selection(
         [("open", "Open"), ("kept", "Kept"), ("broken", "Broken"), ("cancelled", "Cancelled")],
@@ -54,6 +70,11 @@ class CreditFollowupPromise(models.Model):
             current = sum(promise.line_ids.mapped("amount_residual"))
             promise.paid_amount = promise.residual_at_promise - current
 
+    @api.depends("followup_id")
+    def _compute_overdue_now(self):
+        for promise in self:
+            promise.overdue_now = promise.followup_id._overdue_total()
+
     @api.constrains("promise_date", "amount", "residual_at_promise")
     def _check_promise(self):
         for promise in self.filtered(lambda p: p.state == "open"):
@@ -71,10 +92,9 @@ class CreditFollowupPromise(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            followup = self.env["credit.followup"].browse(vals["followup_id"])
-            lines = followup._overdue_lines()
-            vals.setdefault("line_ids", [(6, 0, lines.ids)])
-            vals.setdefault("residual_at_promise", sum(lines.mapped("amount_residual")))
+            lines = self.env["credit.followup"].browse(vals.get("followup_id"))._overdue_lines()
+            vals["line_ids"] = [Command.set(lines.ids)]
+            vals["residual_at_promise"] = sum(lines.mapped("amount_residual"))
         promises = super().create(vals_list)
         for promise in promises:
             promise.partner_id.message_post(

@@ -31,7 +31,15 @@ class CreditKycTemplate(models.Model):
         [("company", "Company"), ("person", "Individual")], required=True, default="company"
     )
     country_ids = fields.Many2many(
-        "res.country", string="Countries", help="Leave empty for customers of any country."
+        "res.country",
+        string="Countries",
+        help="Leave empty, with no country group, for customers of any country.",
+    )
+    country_group_ids = fields.Many2many(
+        "res.country.group",
+        string="Country Groups",
+        help="Customers of a country of these groups (the European Union, say) get this "
+        "template too.",
     )
     item_ids = fields.One2many("credit.kyc.template.item", "template_id", string="Items", copy=True)
 
@@ -46,8 +54,17 @@ class CreditKycTemplate(models.Model):
             ]
         )
         return templates.filtered(
-            lambda template: not template.country_ids or partner.country_id in template.country_ids
-        ).sorted(lambda template: (not template.country_ids, template.sequence))[:1]
+            lambda template: template._fits_country(partner.country_id)
+        ).sorted(lambda template: (not template._countries(), template.sequence))[:1]
+
+    def _countries(self):
+        """The countries the template is for; empty: any country."""
+        self.ensure_one()
+        return self.country_ids | self.country_group_ids.country_ids
+
+    def _fits_country(self, country):
+        countries = self._countries()
+        return not countries or country in countries
 
 
 class CreditKycTemplateItem(models.Model):

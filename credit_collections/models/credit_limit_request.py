@@ -58,6 +58,14 @@ class CreditLimitRequest(models.Model):
     decided_by_id = fields.Many2one("res.users", readonly=True, tracking=True)
     decided_on = fields.Datetime(readonly=True)
     decision_note = fields.Text(help="Why the request was approved or rejected.")
+    exposure = fields.Monetary(compute="_compute_risk_figures")
+    overdue_amount = fields.Monetary(compute="_compute_risk_figures", string="Overdue")
+    grade = fields.Selection(
+        lambda self: self.env["credit.partner.risk"]._fields["grade"].selection,
+        compute="_compute_risk_figures",
+        string="Risk Grade",
+    )
+    avg_monthly_sales = fields.Monetary(compute="_compute_risk_figures")
 
     _requested_limit_positive = models.Constraint(
         "CHECK (requested_limit >= 0)",
@@ -70,15 +78,45 @@ class CreditLimitRequest(models.Model):
             partner = request.partner_id.with_company(request.company_id).sudo()
             request.current_limit = partner.credit_limit
 
+    @api.depends("partner_id", "company_id")
+    def _compute_risk_figures(self):
+        """The customer's current credit figures in the request's company, for the decision."""
+        for request in self:
+            risk = request.partner_id.with_company(request.company_id).credit_risk_id
+            request.exposure = risk.exposure
+            request.overdue_amount = risk.overdue_amount
+            request.grade = risk.grade
+            request.avg_monthly_sales = risk.avg_monthly_sales
+
     @api.depends("partner_id", "current_limit", "requested_limit")
     def _compute_display_name(self):
         for request in self:
             request.display_name = self.env._(
                 "%(partner)s: %(old)s → %(new)s",
                 partner=request.partner_id.display_name or "",
-                old=request.current_limit,
-                new=request.requested_limit,
+                old=request._format(request.current_limit),
+                new=request._format(request.requested_limit),
             )
+
+    def action_submit(self):
+        """Send the saved request to the company's Credit Managers, by activity."""
+        for request in self.filtered(lambda request: request.state == "to_approve"):
+            for manager in request.company_id._credit_managers():
+                request.sudo().activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=manager.id,
+                    summary=self.env._("Credit limit request to decide"),
+                    note=request.reason,
+                )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("Request sent to the Credit Managers."),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def action_approve(self):
         """Apply the requested limits; the requests are closed and the partners' chatter tells."""
@@ -119,8 +157,8 @@ class CreditLimitRequest(models.Model):
                     "Credit limit in %(company)s changed from %(old)s to %(new)s "
                     "(request by %(requester)s, approved by %(approver)s): %(reason)s",
                     company=request.company_id.name,
-                    old=request.current_limit,
-                    new=request.requested_limit,
+                    old=request._format(request.current_limit),
+                    new=request._format(request.requested_limit),
                     requester=request.requested_by_id.name,
                     approver=self.env.user.name,
                     reason=request.reason,
@@ -203,3 +241,27 @@ class CreditLimitRequest(models.Model):
                 "decided_on": fields.Datetime.now(),
             }
         )
+        self.sudo().activity_unlink(["mail.mail_activity_data_todo"])
+        for request in self.filtered(lambda request: request.requested_by_id != self.env.user):
+            request._notify_requester()
+
+    def _notify_requester(self):
+        """Tell the requester how the request was decided (a notification in Odoo's inbox)."""
+        self.ensure_one()
+        requester = self.requested_by_id
+        if not requester or requester.share or self.origin != "manual":
+            return
+        self.message_post(
+            body=self.env._(
+                "%(customer)s: credit limit request %(decision)s by %(user)s. %(note)s",
+                customer=self.partner_id.display_name,
+                decision=dict(self._fields["state"]._description_selection(self.env))[self.state],
+                user=self.env.user.name,
+                note=self.decision_note or "",
+            ),
+            partner_ids=requester.partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    def _format(self, amount):
+        return self.currency_id.format(amount) if self.currency_id else str(amount)

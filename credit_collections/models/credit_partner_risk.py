@@ -93,27 +93,38 @@ class CreditPartnerRisk(models.Model):
         string="Average Days Late",
         digits=(16, 1),
         readonly=True,
+        aggregator=None,
         help="Days between due date and payment, weighted by amount, over the paid invoices "
         "of the policy's look-back. Early payment counts as zero.",
     )
     late_share = fields.Float(
-        string="Paid Late", readonly=True, help="Share of the paid invoices paid after due date."
+        string="Paid Late",
+        readonly=True,
+        aggregator=None,
+        help="Share of the paid invoices paid after due date.",
     )
     paid_invoice_count = fields.Integer(string="Paid Invoices", readonly=True)
     oldest_days_late = fields.Integer(
-        string="Longest Current Delay", readonly=True, help="Days the oldest overdue item is late."
+        string="Longest Current Delay",
+        readonly=True,
+        aggregator="max",
+        help="Days the oldest overdue item is late.",
     )
     dispute_count = fields.Integer(
         string="Open Disputes", readonly=True, help="Open invoices excluded from follow-up."
     )
     broken_promise_count = fields.Integer(string="Broken Promises", readonly=True)
     account_age_days = fields.Integer(
-        string="Account Age (days)", readonly=True, help="Days since the first invoice."
+        string="Account Age (days)",
+        readonly=True,
+        aggregator=None,
+        help="Days since the first invoice.",
     )
     trend_days = fields.Float(
         string="Trend (days)",
         digits=(16, 1),
         readonly=True,
+        aggregator=None,
         help="Average days late over the last quarter less the average before it: "
         "positive when the customer pays later than it used to.",
     )
@@ -128,21 +139,24 @@ class CreditPartnerRisk(models.Model):
         "floor and ceiling; the starter limit for young accounts.",
     )
     external_score = fields.Float(
-        readonly=True, help="The credit bureau's latest verified score, from the KYC checklist."
+        readonly=True,
+        aggregator=None,
+        help="The credit bureau's latest verified score, from the KYC checklist.",
     )
     score = fields.Integer(
         readonly=True,
+        aggregator=None,
         help="0 to 100: 100 is the safest customer. With a credit bureau score, blended with "
         "it by the policy's external score weight.",
     )
     grade = fields.Selection([(grade, grade) for grade in GRADES], readonly=True, index=True)
-    penalty_delay = fields.Float(readonly=True)
-    penalty_late_share = fields.Float(readonly=True)
-    penalty_overdue = fields.Float(readonly=True)
-    penalty_oldest = fields.Float(readonly=True)
-    penalty_disputes = fields.Float(readonly=True)
-    penalty_newness = fields.Float(readonly=True)
-    penalty_trend = fields.Float(readonly=True)
+    penalty_delay = fields.Float(readonly=True, aggregator=None)
+    penalty_late_share = fields.Float(readonly=True, aggregator=None)
+    penalty_overdue = fields.Float(readonly=True, aggregator=None)
+    penalty_oldest = fields.Float(readonly=True, aggregator=None)
+    penalty_disputes = fields.Float(readonly=True, aggregator=None)
+    penalty_newness = fields.Float(readonly=True, aggregator=None)
+    penalty_trend = fields.Float(readonly=True, aggregator=None)
     score_reasons = fields.Text(
         compute="_compute_score_reasons", help="The factors that cost the customer points."
     )

@@ -1,7 +1,9 @@
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 
 class CreditPaymentPlan(models.Model):
@@ -19,7 +21,12 @@ class CreditPaymentPlan(models.Model):
 
     name = fields.Char(compute="_compute_name", store=True)
     followup_id = fields.Many2one(
-        "credit.followup", required=True, index=True, ondelete="cascade", readonly=True
+        "credit.followup",
+        string="Customer File",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        domain="[('overdue_amount', '>', 0)]",
     )
     partner_id = fields.Many2one(related="followup_id.partner_id", store=True, string="Customer")
     company_id = fields.Many2one(related="followup_id.company_id", store=True, index=True)
@@ -39,6 +46,11 @@ class CreditPaymentPlan(models.Model):
     )
     interval_months = fields.Integer(string="Every (months)", default=1, required=True)
     grace_days = fields.Integer(default=3, help="Days a payment may be late before it is missed.")
+    schedule_preview = fields.Html(
+        compute="_compute_schedule_preview",
+        sanitize=False,
+        help="The instalments the plan will have, shown before it is saved.",
+    )
     instalment_ids = fields.One2many(
         "credit.payment.plan.instalment", "plan_id", string="Schedule", readonly=True
     )
@@ -78,16 +90,42 @@ class CreditPaymentPlan(models.Model):
         for plan in self:
             plan.paid_amount = plan.amount_total - sum(plan.line_ids.mapped("amount_residual"))
 
+    @api.depends("followup_id", "instalment_count", "first_due_date", "interval_months")
+    def _compute_schedule_preview(self):
+        for plan in self:
+            amount = plan.amount_total if plan.id else plan.followup_id._overdue_total()
+            rows = Markup().join(
+                Markup("<tr><td>%s</td><td class='text-end'>%s</td></tr>")
+                % (format_date(self.env, due_date), plan.currency_id.format(instalment))
+                for due_date, instalment in plan._schedule(amount)
+            )
+            plan.schedule_preview = rows and Markup(
+                "<table class='table table-sm mb-0'><thead><tr><th>%s</th>"
+                "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody>"
+                "<tfoot><tr class='fw-bold'><td>%s</td><td class='text-end'>%s</td></tr></tfoot>"
+                "</table>"
+            ) % (
+                self.env._("Due Date"),
+                self.env._("Instalment"),
+                rows,
+                self.env._("Total"),
+                plan.currency_id.format(amount),
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            lines = self.env["credit.followup"].browse(vals["followup_id"])._overdue_lines()
-            if not lines:
+            followup = self.env["credit.followup"].browse(vals.get("followup_id"))
+            lines = followup._overdue_lines()
+            if followup and not lines:
                 raise ValidationError(
-                    self.env._("Nothing is overdue: there is no balance to plan.")
+                    self.env._(
+                        "Nothing is overdue for %s: there is no balance to plan.",
+                        followup.partner_id.display_name,
+                    )
                 )
-            vals.setdefault("line_ids", [(6, 0, lines.ids)])
-            vals.setdefault("amount_total", sum(lines.mapped("amount_residual")))
+            vals["line_ids"] = [Command.set(lines.ids)]
+            vals["amount_total"] = sum(lines.mapped("amount_residual"))
         plans = super().create(vals_list)
         for plan in plans:
             plan._schedule_instalments()
@@ -104,21 +142,26 @@ class CreditPaymentPlan(models.Model):
         plans.followup_id._update_pause()
         return plans
 
-    def _schedule_instalments(self):
-        """Equal instalments rounded to the currency; the last one takes the remainder."""
+    def _schedule(self, amount):
+        """``(due date, amount)`` of each instalment: equal shares rounded to the currency,
+        the last one taking the remainder. Empty while the plan's terms are incomplete."""
         self.ensure_one()
-        share = self.currency_id.round(self.amount_total / self.instalment_count)
-        amounts = [share] * (self.instalment_count - 1)
-        amounts.append(self.currency_id.round(self.amount_total - sum(amounts)))
+        count, interval = self.instalment_count, self.interval_months
+        if count <= 0 or interval <= 0 or not self.first_due_date or not self.currency_id:
+            return []
+        share = self.currency_id.round(amount / count)
+        amounts = [share] * (count - 1)
+        amounts.append(self.currency_id.round(amount - sum(amounts)))
+        return [
+            (self.first_due_date + relativedelta(months=interval * index), instalment)
+            for index, instalment in enumerate(amounts)
+        ]
+
+    def _schedule_instalments(self):
+        self.ensure_one()
         self.instalment_ids = [
-            fields.Command.create(
-                {
-                    "due_date": self.first_due_date
-                    + relativedelta(months=self.interval_months * index),
-                    "amount": amount,
-                }
-            )
-            for index, amount in enumerate(amounts)
+            Command.create({"due_date": due_date, "amount": amount})
+            for due_date, amount in self._schedule(self.amount_total)
         ]
 
     def action_cancel(self):

@@ -4,7 +4,8 @@ from ..tools.sms_api_http_gateway import SmsApiHttpGateway
 
 
 class ResCompany(models.Model):
-    """A generic HTTP SMS gateway beside Odoo's IAP and Twilio providers."""
+    """A generic HTTP SMS gateway beside Odoo's IAP and Twilio providers; the company's
+    Credit Managers, who decide holds and limits."""
 
     _inherit = "res.company"
 
@@ -27,3 +28,12 @@ class ResCompany(models.Model):
         if self.sms_provider == "http_gateway":
             return SmsApiHttpGateway
         return super()._get_sms_api_class()
+
+    def _credit_managers(self):
+        """The internal users of this company who are Credit Managers."""
+        self.ensure_one()
+        return (
+            self.env.ref("credit_collections.group_credit_manager")
+            .sudo()
+            .all_user_ids.filtered(lambda user: self in user.company_ids and not user.share)
+        )

@@ -62,6 +62,13 @@ class ResPartner(models.Model):
     credit_score = fields.Integer(related="credit_risk_id.score", string="Risk Score")
     credit_grade = fields.Selection(related="credit_risk_id.grade", string="Risk Grade")
     credit_score_reasons = fields.Text(related="credit_risk_id.score_reasons", string="Why")
+    credit_limit_amount = fields.Monetary(
+        compute="_compute_credit_limit_amount",
+        compute_sudo=True,
+        string="Current Credit Limit",
+        help="The customer's credit limit in the current company, for those who may not set it: "
+        "they ask a Credit Manager for a change.",
+    )
     credit_available = fields.Monetary(
         compute="_compute_credit_available",
         string="Available Credit",
@@ -84,6 +91,12 @@ class ResPartner(models.Model):
     def _search_credit_risk_id(self, operator, value):
         risk_domain = [("id", operator, value), ("company_id", "=", self.env.company.id)]
         return [("commercial_partner_id.credit_risk_ids", "any", risk_domain)]
+
+    @api.depends_context("company")
+    @api.depends("commercial_partner_id.credit_limit")
+    def _compute_credit_limit_amount(self):
+        for partner in self:
+            partner.credit_limit_amount = partner.commercial_partner_id.credit_limit
 
     @api.depends_context("company")
     @api.depends("credit_risk_id.exposure")
@@ -144,6 +157,26 @@ class ResPartner(models.Model):
         """Recompute the credit figures of these customers in the current company, now."""
         self.env["credit.partner.risk"]._refresh(self.env.company, self.commercial_partner_id.ids)
         return True
+
+    def action_credit_limit_request(self, requested_limit=None, reason=None):
+        """Open a limit change request for this customer in the current company (a dialog)."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Credit Limit Request"),
+            "res_model": "credit.limit.request",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": partner.id,
+                "default_company_id": self.env.company.id,
+                "default_requested_limit": partner.credit_limit_amount
+                if requested_limit is None
+                else requested_limit,
+                "default_reason": reason,
+            },
+        }
 
     def action_apply_kyc_template(self):
         """Create the customer's checklist from the matching template (missing items only)."""

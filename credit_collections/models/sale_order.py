@@ -34,33 +34,31 @@ class SaleOrder(models.Model):
         help="The release covers one confirmation of the order up to this amount.",
     )
     credit_release_consumed = fields.Boolean(readonly=True, copy=False)
-    credit_warning = fields.Text(
-        compute="_compute_credit_warning",
-        help="Exposure, limit and available credit of the customer with this quotation.",
-    )
 
-    @api.depends("partner_id", "amount_total", "currency_id", "company_id", "state")
-    def _compute_credit_warning(self):
-        for order in self:
-            order.credit_warning = False
-            if order.state not in ("draft", "sent") or not order.partner_id:
+    @api.depends(
+        "order_line.price_total", "credit_hold", "credit_released_by_id", "credit_released_amount"
+    )
+    def _compute_partner_credit_warning(self):
+        """Odoo's credit banner on quotations, told by the credit rules: what confirming would
+        hold the quotation for (limit, overdue, grade, KYC), from the customer's figures.
+        Held, or released for this amount: no warning (the hold banner, or the release, says)."""
+        result = super()._compute_partner_credit_warning()
+        for order in self.filtered(lambda order: order.state in ("draft", "sent")):
+            if order.credit_hold or order._credit_release_covers() or not order.partner_id:
+                order.partner_credit_warning = ""
                 continue
             partner = order.partner_id.commercial_partner_id.with_company(order.company_id)
-            limit = partner.sudo().credit_limit
-            if not (order.company_id.account_use_credit_limit and limit):
-                continue
-            exposure = partner.credit_exposure
-            available = partner.credit_available - order._credit_amount_company_currency()
-            order.credit_warning = self.env._(
-                "Exposure %(exposure)s, limit %(limit)s: %(available)s available after this "
-                "quotation.%(warning)s",
-                exposure=order._credit_format(exposure),
-                limit=order._credit_format(limit),
-                available=order._credit_format(available),
-                warning=self.env._(" It exceeds the credit limit: confirmation will be held.")
-                if available < 0
-                else "",
+            risk = partner.credit_risk_id.sudo()
+            reasons = order.sudo()._credit_hold_reasons(risk)
+            order.partner_credit_warning = (
+                self.env._(
+                    "Confirming will put this quotation on credit hold:\n%(reasons)s",
+                    reasons="\n".join(reasons),
+                )
+                if reasons
+                else ""
             )
+        return result
 
     def write(self, vals):
         if (
@@ -114,14 +112,7 @@ class SaleOrder(models.Model):
     def action_credit_request_release(self):
         """Ask the company's Credit Managers, by activity, to release this held order."""
         self.ensure_one()
-        managers = (
-            self.env.ref(CREDIT_MANAGER)
-            .sudo()
-            .all_user_ids.filtered(
-                lambda user: self.company_id in user.company_ids and not user.share
-            )
-        )
-        for manager in managers:
+        for manager in self.company_id._credit_managers():
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=manager.id,
@@ -153,19 +144,10 @@ class SaleOrder(models.Model):
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
         needed = partner.credit_exposure + self._credit_amount_company_currency()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Credit Limit Request"),
-            "res_model": "credit.limit.request",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_partner_id": partner.id,
-                "default_company_id": self.company_id.id,
-                "default_requested_limit": self.company_id.currency_id.round(needed),
-                "default_reason": self.env._("To confirm %(order)s.", order=self.name),
-            },
-        }
+        return partner.action_credit_limit_request(
+            requested_limit=self.company_id.currency_id.round(needed),
+            reason=self.env._("To confirm %(order)s.", order=self.name),
+        )
 
     def _credit_release(self, reason):
         """Release this held order once, up to its current amount. Credit Managers only."""
@@ -193,7 +175,9 @@ class SaleOrder(models.Model):
                 user=self.env.user.name,
                 amount=self._credit_format(self.amount_total, self.currency_id),
                 reason=reason,
-            )
+            ),
+            partner_ids=(self.user_id - self.env.user).partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
         )
 
     def _credit_check(self):

@@ -1,6 +1,7 @@
 from . import test_module
 from . import test_security
 from . import test_credit_limit_request
+from . import test_credit_limit_request_tour
 from . import test_credit_limit_dynamic
 from . import test_credit_partner_risk
 from . import test_credit_partner_risk_property
@@ -15,4 +16,6 @@ from . import test_credit_followup_delivery
 from . import test_credit_followup_commitments
 from . import test_credit_followup_config
 from . import test_credit_followup_access
+from . import test_credit_followup_desk_tour
+from . import test_credit_followup_preview
 from . import test_sms_http_gateway

@@ -140,6 +140,11 @@ class FollowupCommon(CreditCollectionsCommon):
         cls.standard = cls.env.ref("credit_collections.followup_policy_standard")
         cls.levels = {level.offset_days: level for level in cls.standard.level_ids}
 
+    def _allow_jumps(self):
+        """Let customers reach the highest level due at once (a ladder of skippable levels)."""
+        self.standard.level_ids.skippable = True
+        self.standard.min_days_between = 0
+
     @staticmethod
     def _no_commit(done, remaining=None):
         return True
@@ -151,6 +156,16 @@ class FollowupCommon(CreditCollectionsCommon):
 
     def _deliver(self):
         return self.env["credit.followup.communication"]._deliver_queued(self._no_commit)
+
+    def _send_composer(self, action, user):
+        """Send the mail composer that ``action`` opens, as ``user`` would with its button."""
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(user)
+            .with_context(**action["context"])
+            .create({})
+        )
+        return composer.action_send_mail()
 
     def _followup(self, partner, company=None, category=None):
         """The follow-up of ``partner`` (created if needed), on ``category`` (Regular)."""

@@ -83,7 +83,7 @@ class TestFollowupCommitments(FollowupCommon):
         second_due = plan.instalment_ids[1].due_date
         self._escalate(today=second_due + timedelta(days=3))
         self.assertEqual(plan.state, "broken")
-        self.assertEqual(self.followup.level_id.offset_days, 30, "escalated past the call")
+        self.assertEqual(self.followup.level_id, self.levels[7], "one level up at once")
         self.assertEqual(self.followup.risk_id.broken_promise_count, 1)
 
     def test_payment_plan_needs_an_overdue_balance(self):

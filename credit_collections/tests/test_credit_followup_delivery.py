@@ -14,6 +14,10 @@ from .common import FollowupCommon
 class TestFollowupDelivery(FollowupCommon):
     """What each level does, exactly once, whatever fails or runs beside it."""
 
+    def setUp(self):
+        super().setUp()
+        self._allow_jumps()  # each test reads what one level does
+
     def _run(self, **kwargs):
         self._escalate(**kwargs)
         self._deliver()
@@ -26,9 +30,9 @@ class TestFollowupDelivery(FollowupCommon):
         communication = followup.communication_ids
         self.assertEqual(communication.state, "done")
         message = communication.message_id
-        self.assertEqual(message.model, "res.partner")
-        self.assertEqual(message.res_id, customer.id)
-        self.assertIn(customer, message.partner_ids)
+        self.assertEqual(message.model, "credit.followup.communication")
+        self.assertEqual(message.res_id, communication.id)
+        self.assertEqual(message.partner_ids, customer, "the customer only, no follower")
         self.assertEqual(len(message.attachment_ids), 2)
         for attachment in message.attachment_ids:
             self.assertEqual(attachment.mimetype, "application/pdf")
@@ -46,7 +50,7 @@ class TestFollowupDelivery(FollowupCommon):
         self._invoice(called, 100.0, days_ago=16)
         self._followup(texted)
         to_call = self._followup(called)
-        to_call.collector_id = self.collections_user
+        to_call.collector_override_id = self.collections_user
         self._run()
         sms = self.env["sms.sms"].sudo().search([("partner_id", "=", texted.id)])
         self.assertEqual(len(sms), 1)
@@ -111,8 +115,8 @@ class TestFollowupDelivery(FollowupCommon):
         self.assertEqual(len(calls), 2)
         emails = self.env["mail.message"].search(
             [
-                ("model", "=", "res.partner"),
-                ("res_id", "=", customer.id),
+                ("model", "=", "credit.followup.communication"),
+                ("res_id", "=", communication.id),
                 ("message_type", "=", "comment"),
             ]
         )

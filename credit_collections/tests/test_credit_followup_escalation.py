@@ -7,7 +7,16 @@ from .common import FollowupCommon
 
 @tagged("post_install", "-at_install")
 class TestFollowupEscalation(FollowupCommon):
-    """Which level a customer reaches, and that each level is acted upon once."""
+    """Which level a customer reaches, and that each level is acted upon once.
+
+    These tests read the level reached by the invoices, so their ladder lets customers go
+    straight to it (every level skippable, no days between communications); climbing one step
+    at a time is tested in ``TestFollowupOneStepAtATime``.
+    """
+
+    def setUp(self):
+        super().setUp()
+        self._allow_jumps()
 
     def test_level_reached_on_boundary_days(self):
         expected = {
@@ -160,7 +169,10 @@ class TestFollowupEscalation(FollowupCommon):
         self.assertEqual(followup.pending_level_id, self.levels[7])
         self.assertEqual(followup.level_id, self.env["credit.followup.level"])
         self.assertFalse(followup.communication_ids)
-        followup.with_user(self.collections_user).action_send_now()
+        action = followup.with_user(self.collections_user).action_send_now()
+        self.assertEqual(action["res_model"], "mail.compose.message", "an email level: composer")
+        self.assertFalse(followup.level_id, "nothing moves before the collector sends")
+        self._send_composer(action, self.collections_user)
         self.assertEqual(followup.level_id, self.levels[7])
         self.assertEqual(followup.communication_ids.trigger, "manual")
         self.assertEqual(followup.communication_ids.state, "done")
@@ -174,3 +186,61 @@ class TestFollowupEscalation(FollowupCommon):
         self._escalate()
         self.assertEqual(followup.level_id, self.levels[30])
         self.assertEqual(other.level_id, self.levels[1])
+
+
+@tagged("post_install", "-at_install")
+class TestFollowupOneStepAtATime(FollowupCommon):
+    """The standard ladder as shipped: no level is passed over unsent, and communications are
+    spaced by the ladder's days between communications."""
+
+    def test_long_overdue_customer_climbs_level_by_level(self):
+        customer = self._customer("Long overdue")
+        self._invoice(customer, 100.0, days_ago=90)
+        followup = self._followup(customer)
+        self._escalate()
+        self.assertEqual(followup.level_id, self.levels[1], "the courtesy reminder is skipped")
+        self.assertEqual(followup.next_level_id, self.levels[7])
+        self.assertEqual(followup.next_action_date, self.today + timedelta(days=7))
+        sent = [self.levels[1]]
+        for days, offset in ((3, None), (7, 7), (10, None), (14, 15), (21, 30), (28, 60)):
+            self._escalate(today=self.today + timedelta(days=days))
+            self._deliver()
+            if offset:
+                sent.append(self.levels[offset])
+            with self.subTest(day=days):
+                self.assertEqual(
+                    followup.communication_ids.level_id.sorted("offset_days"),
+                    sum(sent, self.env["credit.followup.level"]),
+                )
+        self.assertEqual(followup.state, "handed_off")
+
+    def test_days_between_communications_come_from_the_ladder(self):
+        self.standard.min_days_between = 2
+        customer = self._customer("Spaced")
+        self._invoice(customer, 100.0, days_ago=40)
+        followup = self._followup(customer)
+        self._escalate()
+        self._escalate(today=self.today + timedelta(days=1))
+        self.assertEqual(followup.level_id, self.levels[1])
+        self._escalate(today=self.today + timedelta(days=2))
+        self.assertEqual(followup.level_id, self.levels[7])
+
+    def test_letter_speaks_of_earlier_reminders_only_when_there_were_some(self):
+        customer = self._customer("Letters")
+        self._invoice(customer, 100.0, days_ago=35)
+        followup = self._followup(customer)
+        self.levels[1].skippable = self.levels[7].skippable = self.levels[15].skippable = True
+        self._escalate()
+        first = followup.communication_ids
+        self.assertEqual(first.level_id, self.levels[30])
+        self.assertEqual(first.earlier_reminder_count, 0)
+        self._deliver()
+        self.assertNotIn("previous reminders", first.message_id.body)
+        followup.level_id = self.levels[15]
+        followup.level_date = self.today - timedelta(days=7)
+        followup.last_run_date = False
+        self._escalate()
+        second = followup.communication_ids - first
+        self.assertEqual(second.earlier_reminder_count, 1)
+        self._deliver()
+        self.assertIn("previous reminders", second.message_id.body)

@@ -33,6 +33,16 @@ class TestCreditKyc(CreditCollectionsCommon):
                 item.attachment_ids = documents
         self.items.filtered("required").with_user(self.collections_user).action_verify()
 
+    def test_template_by_country_no_eu_checks_for_a_us_customer(self):
+        american = self.env["res.partner"].create(
+            {"name": "US Customer", "is_company": True, "country_id": self.env.ref("base.us").id}
+        )
+        american.action_apply_kyc_template()
+        types = set(american.kyc_item_ids.mapped("check_type"))
+        self.assertFalse(types & {"vat", "vies", "iban"}, "no EU VAT, VIES or IBAN items")
+        self.assertIn("company_registry", types)
+        self.assertIn("vies", set(self.customer.kyc_item_ids.mapped("check_type")), "BE is EU")
+
     def test_template_builds_the_checklist_once(self):
         self.assertEqual(
             set(self.items.mapped("check_type")),

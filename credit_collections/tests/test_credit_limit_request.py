@@ -45,7 +45,7 @@ class TestCreditLimitRequest(CreditCollectionsCommon):
         request = self._request(self.salesperson, limit=8000.0)
         request.with_user(self.credit_manager).action_approve()
         message = self.customer.message_ids[:1]
-        self.assertIn("8000", message.body)
+        self.assertIn("8,000.00", message.body)
         self.assertIn(self.salesperson.name, message.body)
         self.assertIn(self.credit_manager.name, message.body)
         self.assertIn("Growing account", message.body)

@@ -44,10 +44,23 @@ class TestSaleCreditHold(CreditCollectionsCommon):
         self.assertEqual(order.state, "sale")
         self.assertFalse(order.credit_hold)
 
-    def test_quotation_warns_before_confirmation(self):
+    def test_quotation_warns_before_confirmation_in_odoos_banner(self):
         self.env["credit.partner.risk"]._refresh(self.company, self.customer.ids)
-        self.assertIn("1,500.00 available", self._quotation(500.0).credit_warning)
-        self.assertIn("confirmation will be held", self._quotation(2500.0).credit_warning)
+        self.assertFalse(self._quotation(500.0).partner_credit_warning)
+        over = self._quotation(2500.0)
+        self.assertIn(
+            "Confirming will put this quotation on credit hold", over.partner_credit_warning
+        )
+        self.assertIn("exceed the credit limit of $\xa05,000.00", over.partner_credit_warning)
+        over.action_confirm()
+        self.assertFalse(over.partner_credit_warning, "held: the hold banner speaks")
+        over.with_user(self.credit_manager)._credit_release("Pays on delivery")
+        self.assertFalse(over.partner_credit_warning, "released for this amount: no warning")
+
+    def test_quotation_that_kyc_would_hold_says_so(self):
+        self.policy.write({"hold_kyc": True, "kyc_free_exposure": 1000.0})
+        self.env["credit.partner.risk"]._refresh(self.company, self.customer.ids)
+        self.assertIn("KYC is", self._quotation(500.0).partner_credit_warning)
 
     def test_delinquent_customer_is_held(self):
         self.policy.hold_over_limit = False
@@ -116,6 +129,30 @@ class TestSaleCreditHold(CreditCollectionsCommon):
             self.env["credit.hold.release.wizard"].with_user(self.salesperson).create(
                 {"order_id": order.id, "reason": "I promise"}
             )
+
+    def test_manager_with_own_documents_releases_another_salespersons_order(self):
+        manager = self._new_user(
+            "cc_manager_own_docs",
+            "sales_team.group_sale_salesman,credit_collections.group_credit_manager",
+        )
+        order = self._quotation(2500.0)
+        order.action_confirm()
+        order.action_credit_request_release()
+        self.assertIn(manager, order.activity_ids.user_id)
+        as_manager = order.with_user(manager)
+        self.assertEqual(as_manager.read(["name"])[0]["name"], order.name)
+        self.assertTrue(as_manager.order_line.read(["price_unit"]))
+        as_manager._credit_release("Strategic customer")
+        self.assertFalse(order.credit_hold)
+        told = order.message_ids.filtered(
+            lambda message: self.salesperson.partner_id in message.partner_ids
+        )
+        self.assertIn("released", told.body, "the salesperson is notified")
+        mine = self._sale_order(
+            self.customer, 1, 10.0, confirm=False, user_id=self.credit_manager.id
+        )
+        with self.assertRaises(AccessError):
+            mine.with_user(manager).read(["name"])
 
     def test_release_is_one_shot_and_does_not_loosen_limit(self):
         order = self._quotation(2500.0)

@@ -10,6 +10,7 @@ class TestSmsHttpGateway(FollowupCommon):
 
     def setUp(self):
         super().setUp()
+        self._allow_jumps()  # an 8-day-late invoice reaches the SMS level at once
         self.server = self.enterContext(StubServer())
         self.company.write(
             {

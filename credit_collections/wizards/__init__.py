@@ -1,2 +1,3 @@
 from . import credit_hold_release_wizard
 from . import credit_dispute_wizard
+from . import credit_followup_run_wizard
