@@ -46,6 +46,11 @@ class TestFollowupDeskTour(FollowupCommon, HttpCase):
         self.assertTrue(any("set the credit hold" in note for note in notes))
         self.assertTrue(any("lifted the credit hold" in note for note in notes))
 
+        self._escalate()  # what the triggered cron does
+        self.start_tour(
+            FOLLOWUP_URL, "credit_followup_desk_after_run", login=self.collections_user.login
+        )
+
     def test_collector_has_no_run_button_and_salesperson_no_desk(self):
         self.start_tour(
             FOLLOWUP_URL,

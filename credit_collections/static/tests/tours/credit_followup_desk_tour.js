@@ -214,3 +214,37 @@ registry.category("web_tour.tours").add("credit_followup_desk_not_for_collectors
         },
     ],
 });
+
+registry.category("web_tour.tours").add("credit_followup_desk_after_run", {
+    steps: () => [
+        {
+            content: "Switch to the kanban by level",
+            trigger: ".o_switch_view.o_kanban",
+            run: "click",
+        },
+        {
+            content: "Show every customer",
+            trigger: ".o_searchview .o_facet_remove",
+            run: "click",
+        },
+        {
+            content: "The customer sits in its level's column, with the money owed",
+            trigger:
+                ".o_kanban_group:has(.o_column_title:contains(First reminder)) .o_kanban_record:contains(Desk Customer):contains(300.00)",
+        },
+        {
+            content: "Unfold the ladder side panel (folded on narrow screens)",
+            trigger: ".o_search_panel_sidebar",
+            run: "click",
+        },
+        {
+            content: "The side panel lets the collector look at one ladder",
+            trigger: ".o_search_panel_section:contains(Ladder) li:contains(Standard ladder) header",
+            run: "click",
+        },
+        {
+            content: "Still there, on the standard ladder",
+            trigger: ".o_kanban_record:contains(Desk Customer)",
+        },
+    ],
+});
