@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -14,20 +14,9 @@ class CreditFollowupPromise(models.Model):
 
     _name = "credit.followup.promise"
     _description = "Promise to Pay"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "credit.followup.commitment"]
     _order = "promise_date desc, id desc"
 
-    followup_id = fields.Many2one(
-        "credit.followup",
-        string="Customer File",
-        required=True,
-        index=True,
-        ondelete="cascade",
-        domain="[('overdue_amount', '>', 0)]",
-    )
-    partner_id = fields.Many2one(related="followup_id.partner_id", store=True, string="Customer")
-    company_id = fields.Many2one(related="followup_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
     promise_date = fields.Date(
         string="Promised For",
         required=True,
@@ -92,8 +81,7 @@ class CreditFollowupPromise(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            lines = self.env["credit.followup"].browse(vals.get("followup_id"))._overdue_lines()
-            vals["line_ids"] = [Command.set(lines.ids)]
+            lines = self._cover_overdue(vals)
             vals["residual_at_promise"] = sum(lines.mapped("amount_residual"))
         promises = super().create(vals_list)
         for promise in promises:

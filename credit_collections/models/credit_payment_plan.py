@@ -16,21 +16,10 @@ class CreditPaymentPlan(models.Model):
 
     _name = "credit.payment.plan"
     _description = "Payment Plan"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "credit.followup.commitment"]
     _order = "id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
-    followup_id = fields.Many2one(
-        "credit.followup",
-        string="Customer File",
-        required=True,
-        index=True,
-        ondelete="cascade",
-        domain="[('overdue_amount', '>', 0)]",
-    )
-    partner_id = fields.Many2one(related="followup_id.partner_id", store=True, string="Customer")
-    company_id = fields.Many2one(related="followup_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
     line_ids = fields.Many2many(
         "account.move.line",
         "credit_payment_plan_line_rel",
@@ -115,16 +104,14 @@ class CreditPaymentPlan(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            followup = self.env["credit.followup"].browse(vals.get("followup_id"))
-            lines = followup._overdue_lines()
-            if followup and not lines:
+            lines = self._cover_overdue(vals)
+            if vals.get("followup_id") and not lines:
                 raise ValidationError(
                     self.env._(
                         "Nothing is overdue for %s: there is no balance to plan.",
-                        followup.partner_id.display_name,
+                        self.env["credit.followup"].browse(vals["followup_id"]).display_name,
                     )
                 )
-            vals["line_ids"] = [Command.set(lines.ids)]
             vals["amount_total"] = sum(lines.mapped("amount_residual"))
         plans = super().create(vals_list)
         for plan in plans:
