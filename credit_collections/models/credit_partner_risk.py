@@ -184,6 +184,11 @@ class CreditPartnerRisk(models.Model):
                 f"-{points} {label}" for points, label in costs if points
             ) or self.env._("Nothing costs this customer points.")
 
+    def action_open_partner(self):
+        """The customer, from its row in the aged receivables."""
+        self.ensure_one()
+        return self.partner_id._get_records_action(name=self.partner_id.display_name)
+
     @api.model
     def _refresh(self, company, partner_ids, today=None):
         """Compute and store the figures of the commercial partners ``partner_ids`` in ``company``.

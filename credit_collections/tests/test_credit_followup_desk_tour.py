@@ -33,6 +33,7 @@ class TestFollowupDeskTour(FollowupCommon, HttpCase):
         self.assertEqual(communication.trigger, "manual")
         self.assertEqual(communication.message_id.partner_ids, self.desk_customer)
         self.assertEqual(self.followup.level_id, self.levels[1])
+        self.assertTrue(self.desk_customer.invoice_ids.credit_disputed, "marked from the desk")
 
     def test_credit_manager_previews_runs_holds_and_releases(self):
         cron = self.env.ref("credit_collections.ir_cron_credit_followup_escalate")
@@ -60,3 +61,11 @@ class TestFollowupDeskTour(FollowupCommon, HttpCase):
         menu = self.env.ref("credit_collections.menu_credit_collections_followup")
         visible = self.env["ir.ui.menu"].with_user(self.salesperson)._visible_menu_ids()
         self.assertNotIn(menu.id, visible)
+
+    def test_aged_receivables_group_without_adding_scores_and_open_the_customer(self):
+        self.env["credit.partner.risk"]._refresh(self.company, self.desk_customer.ids)
+        self.start_tour(
+            "/odoo/action-credit_collections.credit_partner_risk_action",
+            "credit_aged_receivables",
+            login=self.collections_user.login,
+        )

@@ -144,6 +144,85 @@ registry.category("web_tour.tours").add("credit_followup_desk_collector", {
             content: "Still on the form, no error",
             trigger: ".o_form_view h1:contains(Desk Customer)",
         },
+        {
+            content: "Print the demand letter",
+            trigger: "button[name=action_print_letter]",
+            run: "click",
+        },
+        {
+            content: "Log a call",
+            trigger: "button[name=action_log_call]",
+            run: "click",
+        },
+        {
+            content: "The call activity dialog opens for the collector",
+            trigger: ".modal div[name=activity_type_id]:contains(Call)",
+        },
+        {
+            content: "Close it",
+            trigger: ".modal .modal-header .btn-close",
+            run: "click",
+        },
+        {
+            content: "Mark the invoice disputed",
+            trigger: "button[name=action_mark_dispute]",
+            run: "click",
+        },
+        {
+            content: "The overdue invoice is proposed",
+            trigger: ".modal div[name=move_ids] .o_tag",
+        },
+        {
+            content: "Give the reason",
+            trigger: ".modal div[name=reason] textarea",
+            run: "edit Goods damaged on delivery",
+        },
+        {
+            content: "Mark disputed",
+            trigger: ".modal button[name=action_confirm]",
+            run: "click",
+        },
+        {
+            content: "The dialog is closed",
+            trigger: "body:not(:has(.modal))",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("credit_aged_receivables", {
+    steps: () => [
+        {
+            content: "Group the aged receivables by grade",
+            trigger: ".o_searchview_dropdown_toggler",
+            run: "click",
+        },
+        {
+            content: "By grade",
+            trigger: ".o_group_by_menu .o-dropdown-item:contains(Grade)",
+            run: "click",
+        },
+        {
+            content: "A grade's group sums money, not scores",
+            trigger: ".o_group_header:contains(B) td:contains(300.00)",
+        },
+        {
+            content: "No score is added up",
+            trigger: ".o_list_view:not(:has(.o_group_header td[name=score]:not(:empty)))",
+        },
+        {
+            content: "Open the group",
+            trigger: ".o_group_header:contains(B)",
+            run: "click",
+        },
+        {
+            content: "A row opens the customer",
+            trigger: ".o_data_row td[name=partner_id]:contains(Desk Customer)",
+            run: "click",
+        },
+        {
+            content: "The customer's form",
+            trigger: ".o_form_view:has(div[name=vat]) .o_breadcrumb:contains(Desk Customer)",
+        },
     ],
 });
 
