@@ -3,6 +3,7 @@ from . import credit_kyc_template
 from . import credit_kyc_item
 from . import credit_limit_request
 from . import credit_partner_risk
+from . import credit_partner_risk_freshness
 from . import res_partner
 from . import credit_demo_portfolio
 from . import sale_order
@@ -18,6 +19,8 @@ from . import credit_followup_commitment
 from . import credit_followup_promise
 from . import credit_payment_plan
 from . import account_move
+from . import account_move_line
+from . import account_partial_reconcile
 from . import res_company
 from . import res_config_settings
 from . import sms_sms

@@ -1,8 +1,12 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+# Writes that can move a customer's credit figures: posting, reset, cancel, amounts, customer.
+CREDIT_FIELDS = {"state", "line_ids", "invoice_line_ids", "partner_id", "currency_id"}
 
 
 class AccountMove(models.Model):
-    """Disputes: Odoo's ``no_followup`` on the receivable items, with the reason on the invoice."""
+    """Disputes: Odoo's ``no_followup`` on the receivable items, with the reason on the invoice.
+    Credit figures: a posted, reset or cancelled customer entry marks its customers stale."""
 
     _inherit = "account.move"
 
@@ -29,6 +33,36 @@ class AccountMove(models.Model):
             ("line_ids", "any", [("display_type", "=", "payment_term"), ("no_followup", "=", True)])
         ]
         return domain if positive else ["!", *domain]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        moves = super().create(vals_list)
+        moves._credit_mark_stale()
+        return moves
+
+    def write(self, vals):
+        tracked = CREDIT_FIELDS & vals.keys()
+        if tracked:
+            self._credit_mark_stale()  # the customers before a change of customer
+        result = super().write(vals)
+        if tracked:
+            self._credit_mark_stale()
+        return result
+
+    def _credit_mark_stale(self):
+        """Mark stale the customers whose figures these entries count in: the customer of a
+        sales document, the partners of receivable items."""
+        by_company = {}
+        for move in self:
+            partners = move.line_ids.filtered(
+                lambda line: line.account_type == "asset_receivable"
+            ).partner_id
+            if move.is_sale_document(include_receipts=True):
+                partners |= move.partner_id
+            if partners:
+                by_company.setdefault(move.company_id.id, set()).update(partners.ids)
+        if by_company:
+            self.env["credit.partner.risk"].sudo()._mark_stale(by_company)
 
     def _credit_set_dispute(self, reason):
         """Open (reason) or resolve (no reason) a dispute; logged on the invoice."""

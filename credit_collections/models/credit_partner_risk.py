@@ -83,7 +83,8 @@ class CreditPartnerRisk(models.Model):
     uninvoiced_order_amount = fields.Monetary(
         string="Orders to Invoice",
         readonly=True,
-        help="Confirmed sale orders, taxes included, not invoiced yet (draft invoices excepted).",
+        help="Confirmed sale orders, taxes included, not invoiced yet (draft invoices excepted), "
+        "less the down payments invoiced on them: those are in the receivable already.",
     )
     exposure = fields.Monetary(
         readonly=True, help="Open receivable + draft invoices + confirmed orders not invoiced."
@@ -94,16 +95,23 @@ class CreditPartnerRisk(models.Model):
         digits=(16, 1),
         readonly=True,
         aggregator=None,
-        help="Days between due date and payment, weighted by amount, over the paid invoices "
-        "of the policy's look-back. Early payment counts as zero.",
+        help="Days between due date and payment, each payment weighted by its amount, over the "
+        "invoices paid in full in the policy's look-back. Early payment counts as zero; credit "
+        "notes and write-offs are not payments.",
     )
     late_share = fields.Float(
         string="Paid Late",
         readonly=True,
         aggregator=None,
-        help="Share of the paid invoices paid after due date.",
+        help="Share of the invoices paid in full in the look-back whose payments came after the "
+        "due date (weighted by amount over their instalments). One invoice counts once.",
     )
-    paid_invoice_count = fields.Integer(string="Paid Invoices", readonly=True)
+    paid_invoice_count = fields.Integer(
+        string="Paid Invoices",
+        readonly=True,
+        help="Invoices paid in full by payments in the look-back; an invoice counts once, "
+        "whatever its instalments.",
+    )
     oldest_days_late = fields.Integer(
         string="Longest Current Delay",
         readonly=True,
@@ -111,7 +119,10 @@ class CreditPartnerRisk(models.Model):
         help="Days the oldest overdue item is late.",
     )
     dispute_count = fields.Integer(
-        string="Open Disputes", readonly=True, help="Open invoices excluded from follow-up."
+        string="Open Disputes",
+        readonly=True,
+        help="Open invoices excluded from follow-up; an invoice counts once, whatever its "
+        "instalments.",
     )
     broken_promise_count = fields.Integer(string="Broken Promises", readonly=True)
     account_age_days = fields.Integer(
@@ -207,7 +218,14 @@ class CreditPartnerRisk(models.Model):
     @api.model
     def _cron_refresh(self):
         """Nightly recompute; each batch is committed with the cron's progress report."""
-        self._refresh_stale(progress=self.env["ir.cron"]._commit_progress)
+        self._refresh_nightly(self.env["ir.cron"]._commit_progress)
+
+    @api.model
+    def _refresh_nightly(self, progress):
+        """The customers marked stale since their last refresh, then every customer not yet
+        computed today."""
+        self._refresh_marked(progress)
+        self._refresh_stale(progress)
 
     @api.model
     def _refresh_stale(self, progress, batch_size=2000):
@@ -423,8 +441,8 @@ class CreditPartnerRisk(models.Model):
         return SQL(
             """
             receivables AS (
-                SELECT partner.commercial_partner_id AS partner_id, line.id, line.balance,
-                       line.amount_residual, line.reconciled, line.no_followup,
+                SELECT partner.commercial_partner_id AS partner_id, line.id, line.move_id,
+                       line.balance, line.amount_residual, line.reconciled, line.no_followup,
                        COALESCE(line.date_maturity, line.date) AS date_due, move.move_type,
                        move.invoice_date
                   FROM account_move_line line
@@ -447,34 +465,50 @@ class CreditPartnerRisk(models.Model):
                        COALESCE(SUM(amount_residual) FILTER (WHERE days_late > 0), 0)
                            AS overdue_amount,
                        MAX(days_late) FILTER (WHERE amount_residual > 0) AS oldest_days_late,
-                       COUNT(DISTINCT id) FILTER (
+                       COUNT(DISTINCT move_id) FILTER (
                            WHERE no_followup AND amount_residual > 0 AND move_type = 'out_invoice'
                        ) AS dispute_count
                   FROM open_items
                  GROUP BY partner_id
             ),
-            paid_invoices AS (
-                SELECT receivables.partner_id, receivables.balance,
-                       GREATEST(MAX(partial.max_date) - receivables.date_due, 0) AS days_late,
-                       MAX(partial.max_date) AS paid_on
+            payments_applied AS (  -- payments applied to invoices: credit notes and
+                                   -- write-offs settle an invoice, they do not pay it
+                SELECT receivables.partner_id, receivables.move_id, partial.amount,
+                       GREATEST(partial.max_date - receivables.date_due, 0) AS days_late,
+                       partial.max_date AS paid_on
                   FROM receivables
                   JOIN account_partial_reconcile partial ON partial.debit_move_id = receivables.id
-                 WHERE receivables.reconciled AND receivables.move_type = 'out_invoice'
-                 GROUP BY receivables.partner_id, receivables.id, receivables.balance,
-                          receivables.date_due
-                HAVING MAX(partial.max_date) >= %(lookback_start)s
+                  JOIN account_move_line counterpart ON counterpart.id = partial.credit_move_id
+                  JOIN account_move payment ON payment.id = counterpart.move_id
+                 WHERE receivables.move_type = 'out_invoice'
+                   AND (payment.origin_payment_id IS NOT NULL
+                        OR payment.statement_line_id IS NOT NULL)
+            ),
+            paid_invoices AS (  -- invoices paid in full: each one its payments weighted by amount
+                SELECT payments_applied.partner_id, payments_applied.move_id,
+                       SUM(amount) AS paid_amount,
+                       SUM(amount * days_late) / NULLIF(SUM(amount), 0) AS days_late,
+                       MAX(paid_on) AS paid_on
+                  FROM payments_applied
+                 WHERE NOT EXISTS (
+                       SELECT 1 FROM receivables unpaid
+                        WHERE unpaid.move_id = payments_applied.move_id AND NOT unpaid.reconciled
+                 )
+                 GROUP BY payments_applied.partner_id, payments_applied.move_id
+                HAVING MAX(paid_on) >= %(lookback_start)s
             ),
             payments AS (
                 SELECT partner_id,
-                       SUM(balance * days_late) / NULLIF(SUM(balance), 0) AS avg_days_late,
+                       SUM(paid_amount * days_late) / NULLIF(SUM(paid_amount), 0)
+                           AS avg_days_late,
                        COUNT(*) FILTER (WHERE days_late > 0)::float / COUNT(*) AS late_share,
                        COUNT(*) AS paid_invoice_count,
-                       SUM(balance * days_late) FILTER (WHERE paid_on >= %(recent_start)s)
-                           / NULLIF(SUM(balance) FILTER (WHERE paid_on >= %(recent_start)s), 0)
-                           AS recent_days_late,
-                       SUM(balance * days_late) FILTER (WHERE paid_on < %(recent_start)s)
-                           / NULLIF(SUM(balance) FILTER (WHERE paid_on < %(recent_start)s), 0)
-                           AS earlier_days_late
+                       SUM(paid_amount * days_late) FILTER (WHERE paid_on >= %(recent_start)s)
+                           / NULLIF(SUM(paid_amount) FILTER (WHERE paid_on >= %(recent_start)s),
+                                    0) AS recent_days_late,
+                       SUM(paid_amount * days_late) FILTER (WHERE paid_on < %(recent_start)s)
+                           / NULLIF(SUM(paid_amount) FILTER (WHERE paid_on < %(recent_start)s),
+                                    0) AS earlier_days_late
                   FROM paid_invoices
                  GROUP BY partner_id
             ),
@@ -524,22 +558,50 @@ class CreditPartnerRisk(models.Model):
                    AND move.commercial_partner_id = ANY(%(partner_ids)s)
                  GROUP BY move.commercial_partner_id
             ),
-            orders AS (
-                SELECT partner.commercial_partner_id AS partner_id,
-                       ROUND(SUM(
-                           GREATEST(line.product_uom_qty - line.qty_invoiced, 0)
-                           * line.price_total / line.product_uom_qty
-                           / COALESCE(NULLIF(sale.currency_rate, 0), 1)::numeric
-                       ), %(digits)s) AS uninvoiced_order_amount
-                  FROM sale_order_line line
-                  JOIN sale_order sale ON sale.id = line.order_id
+            confirmed_orders AS (
+                SELECT sale.id, partner.commercial_partner_id AS partner_id,
+                       COALESCE(NULLIF(sale.currency_rate, 0), 1)::numeric AS rate
+                  FROM sale_order sale
                   JOIN res_partner partner ON partner.id = sale.partner_invoice_id
                  WHERE sale.company_id = %(company_id)s
                    AND sale.state = 'sale'
-                   AND line.display_type IS NULL
-                   AND line.product_uom_qty > 0
                    AND partner.commercial_partner_id = ANY(%(partner_ids)s)
-                 GROUP BY partner.commercial_partner_id
+            ),
+            order_uninvoiced AS (  -- ordered, not invoiced yet (order currency)
+                SELECT line.order_id,
+                       SUM(GREATEST(line.product_uom_qty - line.qty_invoiced, 0)
+                           * line.price_total / line.product_uom_qty) AS amount
+                  FROM sale_order_line line
+                  JOIN confirmed_orders ON confirmed_orders.id = line.order_id
+                 WHERE line.display_type IS NULL
+                   AND line.product_uom_qty > 0
+                   AND NOT COALESCE(line.is_downpayment, FALSE)
+                 GROUP BY line.order_id
+            ),
+            order_downpayments AS (  -- down payments invoiced (drafts too), not yet deducted
+                SELECT line.order_id,
+                       SUM(CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END
+                           * invoice_line.price_total) AS amount
+                  FROM sale_order_line line
+                  JOIN confirmed_orders ON confirmed_orders.id = line.order_id
+                  JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = line.id
+                  JOIN account_move_line invoice_line ON invoice_line.id = rel.invoice_line_id
+                  JOIN account_move move ON move.id = invoice_line.move_id
+                 WHERE line.is_downpayment
+                   AND move.state != 'cancel'
+                 GROUP BY line.order_id
+            ),
+            orders AS (  -- a down payment is already in the receivable: not counted twice
+                SELECT confirmed_orders.partner_id,
+                       ROUND(SUM(GREATEST(
+                           COALESCE(order_uninvoiced.amount, 0)
+                           - COALESCE(order_downpayments.amount, 0), 0
+                       ) / confirmed_orders.rate), %(digits)s) AS uninvoiced_order_amount
+                  FROM confirmed_orders
+                  LEFT JOIN order_uninvoiced ON order_uninvoiced.order_id = confirmed_orders.id
+                  LEFT JOIN order_downpayments
+                         ON order_downpayments.order_id = confirmed_orders.id
+                 GROUP BY confirmed_orders.partner_id
             )
             """,
             company_id=company.id,

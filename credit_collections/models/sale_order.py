@@ -67,7 +67,10 @@ class SaleOrder(models.Model):
             and not self.env.user.has_group(CREDIT_MANAGER)
         ):
             raise AccessError(self.env._("Only a Credit Manager can change a credit hold."))
-        return super().write(vals)
+        result = super().write(vals)
+        if "order_line" in vals and any(order.state == "sale" for order in self):
+            self._credit_mark_stale()  # a confirmed order's amount changed
+        return result
 
     def action_confirm(self):
         """Hold the orders the credit rules block, confirm the others.
@@ -106,8 +109,31 @@ class SaleOrder(models.Model):
         )
 
     def _action_confirm(self):
+        """A confirmed order counts in its customer's exposure at once: refreshed here, in the
+        confirming transaction."""
         self.filtered("credit_released_by_id").sudo().credit_release_consumed = True
-        return super()._action_confirm()
+        result = super()._action_confirm()
+        risks = self.env["credit.partner.risk"].sudo()
+        for company, orders in self.grouped("company_id").items():
+            risks._refresh(company, orders._credit_partners().ids)
+        return result
+
+    def _action_cancel(self):
+        result = super()._action_cancel()
+        self._credit_mark_stale()
+        return result
+
+    def _credit_partners(self):
+        """The customers whose exposure counts these orders."""
+        return (self.partner_id | self.partner_invoice_id).commercial_partner_id
+
+    def _credit_mark_stale(self):
+        self.env["credit.partner.risk"].sudo()._mark_stale(
+            {
+                company.id: set(orders._credit_partners().ids)
+                for company, orders in self.grouped("company_id").items()
+            }
+        )
 
     def action_credit_request_release(self):
         """Ask the company's Credit Managers, by activity, to release this held order."""

@@ -5,6 +5,7 @@ from . import test_credit_limit_request_tour
 from . import test_credit_limit_dynamic
 from . import test_credit_partner_risk
 from . import test_credit_partner_risk_property
+from . import test_credit_partner_risk_freshness
 from . import test_credit_risk_score
 from . import test_demo_portfolio
 from . import test_sale_credit_hold

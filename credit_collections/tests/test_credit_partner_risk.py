@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import CreditCollectionsCommon
@@ -105,6 +106,72 @@ class TestCreditPartnerRisk(CreditCollectionsCommon):
     def test_uninvoiced_order_amount(self):
         self._sale_order(self.partner, quantity=4, price=250.0)
         self.assertEqual(self._risk().uninvoiced_order_amount, 1000.0)
+
+    def test_down_payment_is_not_counted_twice(self):
+        order = self._sale_order(self.partner, quantity=1, price=5999.99)
+        wizard = (
+            self.env["sale.advance.payment.inv"]
+            .with_context(active_model="sale.order", active_ids=order.ids)
+            .create({"advance_payment_method": "percentage", "amount": 30})
+        )
+        wizard.create_invoices()
+        down_payment = order.invoice_ids
+        down_payment.action_post()
+        ledger = sum(
+            down_payment.line_ids.filtered(
+                lambda line: line.account_type == "asset_receivable"
+            ).mapped("amount_residual")
+        )
+        self.assertAlmostEqual(ledger, 1800.0, places=2)
+        risk = self._risk()
+        self.assertAlmostEqual(risk.uninvoiced_order_amount, 4199.99, places=2)
+        self.assertAlmostEqual(risk.exposure, 5999.99, places=2, msg="the order, once")
+        final = order._create_invoices(final=True)
+        final.action_post()
+        risk = self._risk()
+        self.assertAlmostEqual(risk.uninvoiced_order_amount, 0.0, places=2)
+        self.assertAlmostEqual(risk.open_amount, 5999.99, places=2)
+        self.assertAlmostEqual(risk.exposure, 5999.99, places=2)
+
+    def _two_instalments_invoice(self, amount, days_ago):
+        """An invoice due half at once, half 10 days later."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "Half now, half in 10 days",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 10}),
+                ],
+            }
+        )
+        return self._invoice(
+            self.partner, amount, days_ago=days_ago, invoice_payment_term_id=term.id
+        )
+
+    def test_behaviour_counts_invoices_not_instalments(self):
+        invoice = self._two_instalments_invoice(1000.0, days_ago=30)
+        self._pay(invoice, 500.0, days_ago=30)  # first half on its due date
+        self._pay(invoice, 500.0, days_ago=10)  # second half 10 days after its due date
+        disputed = self._two_instalments_invoice(300.0, days_ago=5)
+        disputed._credit_set_dispute("Wrong price")
+        risk = self._risk()
+        self.assertEqual(risk.paid_invoice_count, 1, "one invoice, two instalments")
+        self.assertEqual(risk.late_share, 1.0)
+        self.assertAlmostEqual(risk.avg_days_late, 5.0, places=1, msg="(500 * 0 + 500 * 10) / 1000")
+        self.assertEqual(risk.dispute_count, 1, "one disputed invoice, two instalments")
+
+    def test_credit_note_and_write_off_are_not_payments(self):
+        settled = self._invoice(self.partner, 500.0, days_ago=60)
+        refund = self._invoice(self.partner, 500.0, move_type="out_refund", days_ago=5)
+        (settled | refund).line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        ).reconcile()
+        paid = self._invoice(self.partner, 200.0, days_ago=20)
+        self._pay(paid, 200.0, days_ago=20)
+        risk = self._risk()
+        self.assertEqual(risk.paid_invoice_count, 1, "the credited invoice was not paid")
+        self.assertEqual(risk.late_share, 0.0)
+        self.assertEqual(risk.avg_days_late, 0.0)
 
     def test_foreign_currency_in_company_currency(self):
         eur = self.setup_other_currency("EUR", rates=[("2000-01-01", 2.0)])

@@ -1,0 +1,165 @@
+"""Benchmark of fresh credit figures: what marking costs a payment, and how soon it shows.
+
+Run it on the benchmark database of ``bench_risk_recompute.py`` (see ``README.rst``)::
+
+    .venv/bin/python benchmarks/bench_freshness.py --db bench_risk [--payments 1000]
+
+It pays ``--payments`` open invoices of distinct ``BENCH-`` customers twice over, on two halves:
+once with the addon's marking switched off (plain Odoo) and once with it on, in the same run, and
+prints the seconds and SQL queries per payment of each, the commit included (the marks are
+written by a pre-commit hook). Then it times the refresh of the marked customers, batch by
+batch and committed, as the frequent cron does, and checks that every paid customer's open
+amount equals the sum of its open receivable items. The payments are committed: each run pays
+other invoices.
+"""
+
+import argparse
+import sys
+import time
+from contextlib import contextmanager
+from unittest.mock import patch
+
+from bench_risk_recompute import DEFAULT_CONF, REF_PREFIX, open_registry, pay
+
+import odoo
+from odoo import fields
+from odoo.tools import SQL
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", required=True, help="the benchmark database")
+    parser.add_argument("--conf", default=str(DEFAULT_CONF), help="Odoo configuration file")
+    parser.add_argument("--payments", type=int, default=1000, help="payments in each half")
+    parser.add_argument("--batch-size", type=int, default=500, help="refresh batch size")
+    args = parser.parse_args()
+    args.oca_addons_path = None
+    return args
+
+
+def open_invoices(env, count):
+    """Open invoices of ``count`` distinct BENCH- customers (one each), oldest first."""
+    rows = env.execute_query(
+        SQL(
+            """
+            SELECT DISTINCT ON (move.partner_id) move.id
+              FROM account_move move
+              JOIN res_partner partner ON partner.id = move.partner_id
+             WHERE partner.ref LIKE %s
+               AND move.move_type = 'out_invoice'
+               AND move.state = 'posted'
+               AND move.payment_state = 'not_paid'
+             ORDER BY move.partner_id, move.invoice_date
+             LIMIT %s
+            """,
+            f"{REF_PREFIX}%",
+            count,
+        )
+    )
+    return env["account.move"].browse([move_id for (move_id,) in rows])
+
+
+@contextmanager
+def marking_off(env):
+    """Plain Odoo: the addon's marks are not collected."""
+    with patch.object(
+        type(env["credit.partner.risk"]), "_mark_stale", lambda self, by_company: None
+    ):
+        yield
+
+
+def timed_payments(env, invoices, today):
+    """Pay ``invoices`` in full and commit: seconds and queries, per payment."""
+    queries = env.cr.sql_log_count
+    start = time.perf_counter()
+    pay(env, [(invoice, invoice.amount_residual) for invoice in invoices], today)
+    env.cr.commit()  # the pre-commit hook writes the marks here
+    seconds = time.perf_counter() - start
+    return seconds / len(invoices), (env.cr.sql_log_count - queries) / len(invoices)
+
+
+def check_fresh(env, company, partner_ids):
+    """Customers whose stored open amount differs from their open receivable items."""
+    rows = env.execute_query(
+        SQL(
+            """
+            SELECT risk.partner_id
+              FROM credit_partner_risk risk
+              LEFT JOIN (
+                  SELECT partner.commercial_partner_id AS partner_id,
+                         SUM(line.amount_residual) AS open_amount
+                    FROM account_move_line line
+                    JOIN account_account account ON account.id = line.account_id
+                    JOIN res_partner partner ON partner.id = line.partner_id
+                   WHERE line.company_id = %(company)s
+                     AND account.account_type = 'asset_receivable'
+                     AND line.parent_state = 'posted'
+                     AND NOT line.reconciled
+                   GROUP BY partner.commercial_partner_id
+              ) ledger ON ledger.partner_id = risk.partner_id
+             WHERE risk.company_id = %(company)s
+               AND risk.partner_id = ANY(%(partners)s)
+               AND ROUND(risk.open_amount, 2) != ROUND(COALESCE(ledger.open_amount, 0), 2)
+            """,
+            company=company.id,
+            partners=partner_ids,
+        )
+    )
+    return [partner_id for (partner_id,) in rows]
+
+
+def run(env, args):
+    company = env.company
+    today = fields.Date.context_today(env["res.partner"])
+    invoices = open_invoices(env, 2 * args.payments)
+    if len(invoices) < 2 * args.payments:
+        sys.exit(f"only {len(invoices)} open invoices of distinct customers: generate more")
+    plain, marked = invoices[: args.payments], invoices[args.payments :]
+    risks = env["credit.partner.risk"]
+    risks._refresh(company, invoices.partner_id.ids, today)  # figures as of before the payments
+    env.cr.commit()
+    print(f"payments: {args.payments} per half, one per customer")
+
+    with marking_off(env):
+        plain_seconds, plain_queries = timed_payments(env, plain, today)
+    marked_seconds, marked_queries = timed_payments(env, marked, today)
+    print(f"plain Odoo: {plain_seconds * 1000:.2f} ms and {plain_queries:.2f} queries per payment")
+    print(
+        f"with marks: {marked_seconds * 1000:.2f} ms and {marked_queries:.2f} queries per payment"
+    )
+    print(
+        f"overhead: {(marked_seconds - plain_seconds) * 1000:+.2f} ms and "
+        f"{marked_queries - plain_queries:+.2f} queries per payment"
+    )
+
+    stale = check_fresh(env, company, marked.partner_id.ids)
+    print(f"stale before the refresh: {len(stale)} of {len(marked)} paid customers")
+    batches = []
+
+    def progress(done, remaining=None):
+        env.cr.commit()
+        batches.append((done, remaining))
+        return True
+
+    start = time.perf_counter()
+    refreshed = risks._refresh_marked(progress, batch_size=args.batch_size)
+    seconds = time.perf_counter() - start
+    print(
+        f"refresh of the marked: {len(refreshed)} customers in {len(batches)} batches, "
+        f"{seconds:.2f} s (until every paid customer is fresh)"
+    )
+    stale = check_fresh(env, company, marked.partner_id.ids)
+    print(f"stale after the refresh: {len(stale)}")
+    return 1 if stale else 0
+
+
+def main():
+    args = parse_args()
+    registry = open_registry(args)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        sys.exit(run(env, args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+from collections import defaultdict
+
+from odoo import api, models
+from odoo.tools import SQL
+
+MARKS_TABLE = "credit_partner_risk_mark"
+PENDING_MARKS = "credit_collections.stale_marks"
+
+
+class CreditPartnerRisk(models.Model):
+    """Figures that follow the ledger: every change that moves a customer's figures marks it
+    stale, and a frequent cron refreshes the marked customers in batches.
+
+    A mark costs the writing transaction nothing but one ``INSERT`` when it commits (all its
+    marks at once, collected in the cursor's pre-commit data): marks go to an append-only table,
+    so payments and postings never wait on, nor conflict with, the refresh. The cron claims marks
+    with ``FOR UPDATE SKIP LOCKED`` and deletes them in the transaction that refreshes their
+    customers: several workers share the work, a crash leaves the marks for the next run, and
+    a mark committed while a refresh runs is kept for the next one.
+    """
+
+    _inherit = "credit.partner.risk"
+
+    def init(self):
+        result = super().init()
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE TABLE IF NOT EXISTS %(table)s (
+                    id bigserial PRIMARY KEY,
+                    partner_id int NOT NULL REFERENCES res_partner (id) ON DELETE CASCADE,
+                    company_id int NOT NULL REFERENCES res_company (id) ON DELETE CASCADE
+                )
+                """,
+                table=SQL.identifier(MARKS_TABLE),
+            )
+        )
+        return result
+
+    @api.model
+    def _mark_stale(self, partner_ids_by_company):
+        """Mark the figures of these customers stale when the transaction commits.
+
+        :param partner_ids_by_company: ``{company id: partner ids}``, any contact of a customer
+        """
+        pending = self.env.cr.precommit.data.get(PENDING_MARKS)
+        if pending is None:
+            pending = self.env.cr.precommit.data[PENDING_MARKS] = defaultdict(set)
+            self.env.cr.precommit.add(self._write_marks)
+        for company_id, partner_ids in partner_ids_by_company.items():
+            if company_id:
+                pending[company_id].update(filter(None, partner_ids))
+
+    def _write_marks(self):
+        pending = self.env.cr.precommit.data.pop(PENDING_MARKS, {})
+        pairs = [
+            (partner_id, company_id) for company_id, ids in pending.items() for partner_id in ids
+        ]
+        if not pairs:
+            return
+        partner_ids, company_ids = zip(*pairs, strict=True)
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO %(table)s (partner_id, company_id)
+                SELECT DISTINCT partner.commercial_partner_id, marked.company_id
+                  FROM unnest(%(partner_ids)s::int[], %(company_ids)s::int[])
+                       AS marked(partner_id, company_id)
+                  JOIN res_partner partner ON partner.id = marked.partner_id
+                """,
+                table=SQL.identifier(MARKS_TABLE),
+                partner_ids=list(partner_ids),
+                company_ids=list(company_ids),
+            )
+        )
+
+    @api.model
+    def _cron_refresh_marked(self):
+        self._refresh_marked(progress=self.env["ir.cron"]._commit_progress)
+
+    @api.model
+    def _refresh_marked(self, progress, batch_size=500):
+        """Refresh the customers marked stale, batch by batch, until none is left.
+
+        ``progress(done, remaining=...)`` is called after each batch (the cron commits there);
+        a falsy answer stops the run. Returns the refreshed rows.
+        """
+        self.env.cr.flush()  # this transaction's own marks first
+        refreshed = self.browse()
+        while claimed := self._claim_marks(batch_size):
+            for company_id, partner_ids in claimed.items():
+                refreshed |= self._refresh(self.env["res.company"].browse(company_id), partner_ids)
+            remaining = self.env.execute_query(
+                SQL("SELECT COUNT(*) FROM %s", SQL.identifier(MARKS_TABLE))
+            )[0][0]
+            if not progress(sum(map(len, claimed.values())), remaining=remaining):
+                break
+        return refreshed
+
+    @api.model
+    def _claim_marks(self, limit):
+        """Delete up to ``limit`` marks no other worker holds: ``{company id: partner ids}``."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                DELETE FROM %(table)s mark
+                 USING (SELECT id FROM %(table)s ORDER BY id LIMIT %(limit)s
+                           FOR UPDATE SKIP LOCKED) AS claimed
+                 WHERE mark.id = claimed.id
+             RETURNING mark.company_id, mark.partner_id
+                """,
+                table=SQL.identifier(MARKS_TABLE),
+                limit=limit,
+            )
+        )
+        claimed = defaultdict(set)
+        for company_id, partner_id in rows:
+            claimed[company_id].add(partner_id)
+        return {company_id: sorted(ids) for company_id, ids in claimed.items()}
+
+    @api.model
+    def _marked_partner_ids(self, company):
+        """The customers of ``company`` marked stale (committed marks)."""
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT DISTINCT partner_id FROM %s WHERE company_id = %s",
+                SQL.identifier(MARKS_TABLE),
+                company.id,
+            )
+        )
+        return [partner_id for (partner_id,) in rows]

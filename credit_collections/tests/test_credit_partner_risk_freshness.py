@@ -1,0 +1,100 @@
+from odoo.tests import tagged
+
+from .common import CreditCollectionsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCreditFiguresFreshness(CreditCollectionsCommon):
+    """Every ledger or order change reaches the figures with no button: the change marks the
+    customer when it commits, the frequent cron refreshes what is marked."""
+
+    def setUp(self):
+        super().setUp()
+        self.invoice = self._invoice(self.customer, 1000.0, days_ago=10)
+        self._refreshed_risk(self.customer)
+        self._settle()  # marks of the set-up are out of the way
+
+    def _settle(self):
+        """What happens after a commit: the marks are written, then the cron refreshes them."""
+        self.env.cr.flush()  # runs the pre-commit hooks, as a commit would
+        return self.env["credit.partner.risk"]._refresh_marked(lambda *args, **kwargs: True)
+
+    def _figures(self, company=None):
+        return self.customer.with_company(company or self.company).credit_risk_id
+
+    def test_payment_reaches_the_figures_without_a_refresh_call(self):
+        self._pay(self.invoice, 1000.0)
+        self.assertEqual(self._figures().exposure, 1000.0, "not refreshed before the commit")
+        refreshed = self._settle()
+        self.assertEqual(refreshed, self._figures())
+        self.assertEqual(self._figures().exposure, 0.0)
+        self.assertEqual(self._figures().overdue_amount, 0.0)
+        self.assertFalse(self._settle(), "nothing left marked")
+
+    def test_posting_resetting_and_cancelling_invoices(self):
+        second = self._invoice(self.customer, 250.0, days_ago=5)
+        self._settle()
+        self.assertEqual(self._figures().open_amount, 1250.0)
+        second.button_draft()
+        self._settle()
+        self.assertEqual(self._figures().open_amount, 1000.0)
+        self.assertEqual(self._figures().draft_invoice_amount, 250.0)
+        second.button_cancel()
+        self._settle()
+        self.assertEqual(self._figures().draft_invoice_amount, 0.0)
+
+    def test_credit_note_and_unreconcile(self):
+        refund = self._invoice(self.customer, 400.0, move_type="out_refund")
+        (self.invoice | refund).line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        ).reconcile()
+        self._settle()
+        self.assertEqual(self._figures().open_amount, 600.0)
+        self.assertEqual(self._figures().overdue_amount, 600.0)
+        self.invoice.line_ids.remove_move_reconcile()
+        self._settle()
+        self.assertEqual(self._figures().overdue_amount, 1000.0)
+
+    def test_dispute_marked_and_resolved(self):
+        self.invoice._credit_set_dispute("Wrong quantity")
+        self._settle()
+        self.assertEqual(self._figures().dispute_count, 1)
+        self.invoice.action_credit_resolve_dispute()
+        self._settle()
+        self.assertEqual(self._figures().dispute_count, 0)
+
+    def test_confirmed_order_counts_at_once_cancelled_after_the_commit(self):
+        order = self._sale_order(self.customer, quantity=1, price=300.0)
+        self.assertEqual(self._figures().uninvoiced_order_amount, 300.0, "right after confirming")
+        order._action_cancel()
+        self._settle()
+        self.assertEqual(self._figures().uninvoiced_order_amount, 0.0)
+
+    def test_one_insert_per_transaction_per_customer(self):
+        for _index in range(3):
+            self._invoice(self.customer, 10.0)
+        self.env.cr.flush()
+        marked = self.env["credit.partner.risk"]._marked_partner_ids(self.company)
+        self.assertEqual(marked, self.customer.ids)
+        self.env.cr.execute("SELECT COUNT(*) FROM credit_partner_risk_mark")
+        self.assertEqual(self.env.cr.fetchone()[0], 1, "one mark per customer and company")
+
+    def test_nightly_run_refreshes_rows_computed_earlier_the_same_day(self):
+        self._pay(self.invoice, 1000.0)
+        self.env.cr.flush()
+        self.env["credit.partner.risk"]._refresh_marked(lambda *args, **kwargs: True)
+        self._pay(self._invoice(self.customer, 200.0), 50.0)
+        self.env.cr.flush()
+        self.env["credit.partner.risk"]._refresh_nightly(lambda *args, **kwargs: True)
+        self.assertEqual(self._figures().open_amount, 150.0)
+
+    def test_other_company_is_marked_apart(self):
+        other = self._invoice(self.customer, 70.0, company=self.other_company)
+        self._settle()
+        self.assertEqual(self._figures(self.other_company).open_amount, 70.0)
+        self.assertEqual(self._figures().open_amount, 1000.0)
+        self._pay(other, 70.0)
+        self.env.cr.flush()
+        marked = self.env["credit.partner.risk"]._marked_partner_ids(self.other_company)
+        self.assertEqual(marked, self.customer.ids)
+        self.assertFalse(self.env["credit.partner.risk"]._marked_partner_ids(self.company))
