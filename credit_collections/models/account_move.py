@@ -64,6 +64,12 @@ class AccountMove(models.Model):
         if by_company:
             self.env["credit.partner.risk"].sudo()._mark_stale(by_company)
 
+    def _credit_is_payment(self):
+        """A payment or a bank statement line: what pays an invoice (a credit note or a
+        write-off settles it). The risk figures' SQL applies the same rule."""
+        self.ensure_one()
+        return bool(self.origin_payment_id or self.statement_line_id)
+
     def _credit_set_dispute(self, reason):
         """Open (reason) or resolve (no reason) a dispute; logged on the invoice."""
         terms = self.line_ids.filtered(lambda line: line.display_type == "payment_term")

@@ -19,6 +19,31 @@ class CreditFollowupCommitment(models.AbstractModel):
     partner_id = fields.Many2one(related="followup_id.partner_id", store=True, string="Customer")
     company_id = fields.Many2one(related="followup_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
+    paid_amount = fields.Monetary(
+        compute="_compute_paid_amount",
+        string="Paid Since",
+        help="Payments applied to the covered items since this was agreed, in company currency. "
+        "Credit notes and write-offs settle items; they are not payments.",
+    )
+
+    @api.depends("line_ids.matched_credit_ids")
+    def _compute_paid_amount(self):
+        for commitment in self:
+            since = commitment.create_date
+            partials = commitment.line_ids.matched_credit_ids.filtered(
+                lambda partial, since=since: (
+                    since
+                    and partial.create_date >= since
+                    and partial.credit_move_id.move_id._credit_is_payment()
+                )
+            )
+            commitment.paid_amount = sum(partials.mapped("amount"))
+
+    def _settled_otherwise(self):
+        """Nothing is owed on the covered items any more, though not all of it was paid
+        (a credit note, a write-off): the commitment is moot, neither kept nor broken."""
+        self.ensure_one()
+        return self.currency_id.is_zero(sum(self.line_ids.mapped("amount_residual")))
 
     @api.model
     def _cover_overdue(self, vals):

@@ -38,7 +38,6 @@ class CreditFollowupPromise(models.Model):
         compute="_compute_overdue_now",
         help="What the customer owes on its overdue, undisputed invoices today.",
     )
-    paid_amount = fields.Monetary(compute="_compute_paid_amount", string="Paid Since")
     state = fields.Selection(
         [("open", "Open"), ("kept", "Kept"), ("broken", "Broken"), ("cancelled", "Cancelled")],
         default="open",
@@ -52,12 +51,6 @@ class CreditFollowupPromise(models.Model):
     _check_amount = models.Constraint(
         "CHECK (amount > 0)", "A promise to pay needs a positive amount."
     )
-
-    @api.depends("line_ids.amount_residual", "residual_at_promise")
-    def _compute_paid_amount(self):
-        for promise in self:
-            current = sum(promise.line_ids.mapped("amount_residual"))
-            promise.paid_amount = promise.residual_at_promise - current
 
     @api.depends("followup_id")
     def _compute_overdue_now(self):
@@ -108,6 +101,8 @@ class CreditFollowupPromise(models.Model):
             paid = promise.currency_id.compare_amounts(promise.paid_amount, promise.amount) >= 0
             if paid:
                 promise.state = "kept"
+            elif promise._settled_otherwise():
+                promise.state = "cancelled"
             elif promise.promise_date < today:
                 promise.write({"state": "broken", "broken_on": today})
                 promise.followup_id.sudo().escalate = True

@@ -15,6 +15,11 @@ AGING_BUCKETS = [
     ("amount_late_120_plus", 121, None),
 ]
 RECENT_DAYS = 91  # the "recent quarter" of the payment trend
+# An overdue item, over the ``open_items`` CTE: past its due date and not disputed. Disputed
+# items (Odoo's ``no_followup``) are out of dunning and of the overdue figures and holds; they
+# stay in the open amount, the aging and the exposure. The ladder's domain is the same rule
+# (``credit.followup._overdue_lines``).
+OVERDUE_ITEM = SQL("days_late > 0 AND NOT COALESCE(no_followup, FALSE)")
 
 # Penalty of each risk factor, from 0 to 1, over the columns of the ``behaviour`` CTE.
 PENALTIES = {
@@ -73,7 +78,10 @@ class CreditPartnerRisk(models.Model):
         string="Open Receivable", readonly=True, help="Residual of posted receivable items."
     )
     overdue_amount = fields.Monetary(
-        string="Overdue", readonly=True, help="Open receivable past its due date."
+        string="Overdue",
+        readonly=True,
+        help="Open receivable past its due date, disputed invoices left out (they stay in the "
+        "open amount and the exposure).",
     )
     draft_invoice_amount = fields.Monetary(
         string="Draft Invoices",
@@ -116,7 +124,7 @@ class CreditPartnerRisk(models.Model):
         string="Longest Current Delay",
         readonly=True,
         aggregator="max",
-        help="Days the oldest overdue item is late.",
+        help="Days the oldest overdue item is late; disputed invoices left out.",
     )
     dispute_count = fields.Integer(
         string="Open Disputes",
@@ -462,9 +470,11 @@ class CreditPartnerRisk(models.Model):
             aging AS (
                 SELECT partner_id, %(bucket_sums)s,
                        SUM(amount_residual) AS open_amount,
-                       COALESCE(SUM(amount_residual) FILTER (WHERE days_late > 0), 0)
+                       COALESCE(SUM(amount_residual) FILTER (WHERE %(overdue_item)s), 0)
                            AS overdue_amount,
-                       MAX(days_late) FILTER (WHERE amount_residual > 0) AS oldest_days_late,
+                       MAX(days_late) FILTER (
+                           WHERE amount_residual > 0 AND NOT COALESCE(no_followup, FALSE)
+                       ) AS oldest_days_late,
                        COUNT(DISTINCT move_id) FILTER (
                            WHERE no_followup AND amount_residual > 0 AND move_type = 'out_invoice'
                        ) AS dispute_count
@@ -612,6 +622,7 @@ class CreditPartnerRisk(models.Model):
             recent_start=today - relativedelta(days=RECENT_DAYS),
             digits=company.currency_id.decimal_places,
             bucket_sums=bucket_sums,
+            overdue_item=OVERDUE_ITEM,
         )
 
     @staticmethod

@@ -43,7 +43,6 @@ class CreditPaymentPlan(models.Model):
     instalment_ids = fields.One2many(
         "credit.payment.plan.instalment", "plan_id", string="Schedule", readonly=True
     )
-    paid_amount = fields.Monetary(compute="_compute_paid_amount", string="Paid Since")
     state = fields.Selection(
         [
             ("active", "Active"),
@@ -73,11 +72,6 @@ class CreditPaymentPlan(models.Model):
                 amount=plan.currency_id.format(plan.amount_total),
                 count=plan.instalment_count,
             )
-
-    @api.depends("line_ids.amount_residual", "amount_total")
-    def _compute_paid_amount(self):
-        for plan in self:
-            plan.paid_amount = plan.amount_total - sum(plan.line_ids.mapped("amount_residual"))
 
     @api.depends("followup_id", "instalment_count", "first_due_date", "interval_months")
     def _compute_schedule_preview(self):
@@ -176,6 +170,8 @@ class CreditPaymentPlan(models.Model):
                 plan.instalment_ids.filtered(lambda i: not i.paid)
             ):
                 plan.state = "completed"
+            elif plan._settled_otherwise():
+                plan.state = "cancelled"
             elif late:
                 plan.write({"state": "broken", "broken_on": today})
                 plan.followup_id.sudo().escalate = True

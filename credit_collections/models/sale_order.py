@@ -47,7 +47,7 @@ class SaleOrder(models.Model):
             if order.credit_hold or order._credit_release_covers() or not order.partner_id:
                 order.partner_credit_warning = ""
                 continue
-            partner = order.partner_id.commercial_partner_id.with_company(order.company_id)
+            partner = order._credit_customer().with_company(order.company_id)
             risk = partner.credit_risk_id.sudo()
             reasons = order.sudo()._credit_hold_reasons(risk)
             order.partner_credit_warning = (
@@ -123,8 +123,14 @@ class SaleOrder(models.Model):
         self._credit_mark_stale()
         return result
 
+    def _credit_customer(self):
+        """The customer whose credit an order uses: who is invoiced, as the exposure counts
+        it (the commercial partner of the invoice address)."""
+        return (self.partner_invoice_id or self.partner_id).commercial_partner_id
+
     def _credit_partners(self):
-        """The customers whose exposure counts these orders."""
+        """The customers whose figures these orders move: who is invoiced, and who orders
+        (a change of invoice address moves both)."""
         return (self.partner_id | self.partner_invoice_id).commercial_partner_id
 
     def _credit_mark_stale(self):
@@ -168,7 +174,7 @@ class SaleOrder(models.Model):
     def action_credit_limit_request(self):
         """Open a limit change request covering the customer's exposure and this order."""
         self.ensure_one()
-        partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
+        partner = self._credit_customer().with_company(self.company_id)
         needed = partner.credit_exposure + self._credit_amount_company_currency()
         return partner.action_credit_limit_request(
             requested_limit=self.company_id.currency_id.round(needed),
@@ -234,14 +240,14 @@ class SaleOrder(models.Model):
         return blocked
 
     def _credit_key(self):
-        return self.partner_id.commercial_partner_id, self.company_id
+        return self._credit_customer(), self.company_id
 
     def _credit_refreshed_risks(self):
         """The customers' figures recomputed now, one statement per company: a hold must not
         rest on last night's numbers. ``{(customer, company): figures}``."""
         risks = self.env["credit.partner.risk"]
         for company, orders in self.grouped("company_id").items():
-            risks |= risks._refresh(company, orders.partner_id.commercial_partner_id.ids)
+            risks |= risks._refresh(company, orders._credit_customer().ids)
         return {(risk.partner_id, risk.company_id): risk for risk in risks.sudo()}
 
     def _credit_release_covers(self):
@@ -264,17 +270,18 @@ class SaleOrder(models.Model):
         """
         self.ensure_one()
         company = self.company_id
-        partner = self.partner_id.commercial_partner_id.with_company(company)
+        partner = self._credit_customer().with_company(company)
         policy = self.env["credit.risk.policy"]._for_company(company)
         exposure = risk.exposure + accepted
-        reasons = []
-        if partner.sudo().credit_hold:
-            reasons.append(
-                self.env._(
-                    "The customer is on credit hold: %(note)s",
-                    note=partner.sudo().credit_hold_note or self.env._("no note"),
-                )
+        reasons = [
+            self.env._(
+                "%(customer)s is on credit hold: %(note)s",
+                customer=held.display_name,
+                note=held.credit_hold_note or self.env._("no note"),
             )
+            for held in (partner | self.partner_id.commercial_partner_id).sudo()
+            if held.with_company(company).credit_hold
+        ]
         limit = partner.sudo().credit_limit
         if policy.hold_over_limit and company.account_use_credit_limit and limit:
             amount = self._credit_amount_company_currency()

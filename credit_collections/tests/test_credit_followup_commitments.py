@@ -53,6 +53,17 @@ class TestFollowupCommitments(FollowupCommon):
         self.assertEqual(self.followup.state, "auto")
         self.assertEqual(self.followup.risk_id.broken_promise_count, 0)
 
+    def test_a_credit_note_does_not_keep_a_promise(self):
+        promise = self._promise(100.0, days=3)
+        refund = self._invoice(self.customer, 100.0, move_type="out_refund")
+        (self.invoice | refund).line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        ).reconcile()
+        self.assertEqual(promise.paid_amount, 0.0, "a credit note is not a payment")
+        self._escalate(today=self.today + timedelta(days=1))
+        self.assertEqual(promise.state, "cancelled", "nothing owed: neither kept nor broken")
+        self.assertEqual(self.followup.risk_id.broken_promise_count, 0)
+
     def test_promise_cannot_exceed_what_is_overdue(self):
         with self.assertRaises(ValidationError) as caught:
             self._promise(150.0, days=3)

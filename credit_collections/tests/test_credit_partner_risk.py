@@ -173,6 +173,16 @@ class TestCreditPartnerRisk(CreditCollectionsCommon):
         self.assertEqual(risk.late_share, 0.0)
         self.assertEqual(risk.avg_days_late, 0.0)
 
+    def test_disputed_items_are_not_overdue_but_stay_exposed(self):
+        invoice = self._invoice(self.partner, 700.0, days_ago=50)
+        invoice._credit_set_dispute("Damaged on delivery")
+        risk = self._risk()
+        self.assertEqual(risk.overdue_amount, 0.0)
+        self.assertEqual(risk.oldest_days_late, 0, "no overdue hold for a disputed invoice")
+        self.assertEqual(risk.amount_late_31_60, 700.0, "the aging still shows its age")
+        self.assertEqual(risk.open_amount, 700.0)
+        self.assertEqual(risk.exposure, 700.0, "it still counts against the limit")
+
     def test_foreign_currency_in_company_currency(self):
         eur = self.setup_other_currency("EUR", rates=[("2000-01-01", 2.0)])
         self._invoice(self.partner, 1000.0, days_ago=40, currency_id=eur.id)

@@ -154,6 +154,16 @@ class TestSaleCreditHold(CreditCollectionsCommon):
         with self.assertRaises(AccessError):
             mine.with_user(manager).read(["name"])
 
+    def test_order_of_a_clean_customer_invoiced_to_an_over_limit_one_is_held(self):
+        clean = self.env["res.partner"].create({"name": "Clean Buyer", "is_company": True})
+        order = self._sale_order(
+            clean, quantity=1, price=2500.0, confirm=False, partner_invoice_id=self.customer.id
+        )
+        order.action_confirm()
+        self.assertTrue(order.credit_hold, "the payer's credit is what the order uses")
+        self.assertIn("exceed the credit limit", order.credit_hold_reasons)
+        self.assertIn("Confirming will put", self._quotation(2500.0).partner_credit_warning)
+
     def test_release_is_one_shot_and_does_not_loosen_limit(self):
         order = self._quotation(2500.0)
         order.action_confirm()
