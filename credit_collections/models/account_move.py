@@ -41,11 +41,10 @@ class AccountMove(models.Model):
         return moves
 
     def write(self, vals):
-        tracked = CREDIT_FIELDS & vals.keys()
-        if tracked:
-            self._credit_mark_stale()  # the customers before a change of customer
+        if "partner_id" in vals:
+            self._credit_mark_stale()  # the customers before the change of customer
         result = super().write(vals)
-        if tracked:
+        if CREDIT_FIELDS & vals.keys():
             self._credit_mark_stale()
         return result
 
