@@ -7,6 +7,7 @@ from . import credit_partner_risk_freshness
 from . import res_partner
 from . import credit_demo_portfolio
 from . import sale_order
+from . import sale_order_line
 from . import res_bank
 from . import res_partner_bank
 from . import credit_followup_policy

@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from .credit_risk_policy import GRADES
 
@@ -122,6 +122,52 @@ class SaleOrder(models.Model):
         result = super()._action_cancel()
         self._credit_mark_stale()
         return result
+
+    def _credit_confirmed_amounts(self):
+        """``{order: amount}`` of the confirmed orders among these, before a change."""
+        return {order: order.amount_total for order in self if order.state == "sale"}
+
+    def _credit_check_growth(self, amounts_before):
+        """Refuse the growth of confirmed orders the credit rules would hold.
+
+        A Credit Manager's change goes through (logged); so does growth within a release.
+        """
+        grown = self.filtered(
+            lambda order: (
+                order in amounts_before
+                and order.currency_id.compare_amounts(order.amount_total, amounts_before[order]) > 0
+                and not order._credit_release_covers()
+            )
+        )
+        if not grown or self.env.su:
+            return
+        if self.env.user.has_group(CREDIT_MANAGER):
+            for order in grown:
+                order.message_post(
+                    body=self.env._(
+                        "Confirmed order raised from %(before)s to %(after)s by a Credit Manager.",
+                        before=order._credit_format(amounts_before[order], order.currency_id),
+                        after=order._credit_format(order.amount_total, order.currency_id),
+                    )
+                )
+            return
+        risks = grown._credit_refreshed_risks()
+        for order in grown:
+            # The refreshed exposure counts this order, grown already: it is not added again.
+            reasons = order._credit_hold_reasons(
+                risks[order._credit_key()], accepted=-order._credit_amount_company_currency()
+            )
+            if reasons:
+                raise UserError(
+                    self.env._(
+                        "%(order)s is confirmed: raising it to %(amount)s needs a Credit "
+                        "Manager.\n%(reasons)s\nAsk a Credit Manager to make the change, or "
+                        "to raise the customer's credit limit.",
+                        order=order.name,
+                        amount=order._credit_format(order.amount_total, order.currency_id),
+                        reasons="\n".join(reasons),
+                    )
+                )
 
     def _credit_customer(self):
         """The customer whose credit an order uses: who is invoiced, as the exposure counts

@@ -1,4 +1,5 @@
-from odoo.exceptions import AccessError
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .common import CreditCollectionsCommon
@@ -163,6 +164,28 @@ class TestSaleCreditHold(CreditCollectionsCommon):
         self.assertTrue(order.credit_hold, "the payer's credit is what the order uses")
         self.assertIn("exceed the credit limit", order.credit_hold_reasons)
         self.assertIn("Confirming will put", self._quotation(2500.0).partner_credit_warning)
+
+    def test_confirmed_order_grown_over_the_limit_is_refused(self):
+        order = self._quotation(1000.0)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        new_line = {"product_id": self.product_a.id, "price_unit": 50000.0, "tax_ids": []}
+        with self.assertRaises(UserError) as caught:
+            order.write({"order_line": [Command.create(new_line)]})
+        self.assertIn("needs a Credit Manager", str(caught.exception))
+        self.assertIn("exceed the credit limit", str(caught.exception))
+        with self.assertRaises(UserError):
+            order.order_line.write({"product_uom_qty": 10})
+        with self.assertRaises(UserError):
+            self.env["sale.order.line"].with_user(self.salesperson).create(
+                dict(new_line, order_id=order.id)
+            )
+        order.write({"order_line": [Command.create(dict(new_line, price_unit=500.0))]})
+        self.assertEqual(order.amount_total, 1500.0, "growth within the limit goes through")
+        manager = self.env.user  # a Credit Manager with sales rights
+        order.with_user(manager).write({"order_line": [Command.create(new_line)]})
+        self.assertEqual(order.amount_total, 51500.0, "a Credit Manager's change, logged")
+        self.assertIn("by a Credit Manager", order.message_ids[:1].body)
 
     def test_release_is_one_shot_and_does_not_loosen_limit(self):
         order = self._quotation(2500.0)
