@@ -163,12 +163,7 @@ class CreditFollowup(models.Model):
             "category_id": category.id or None,
             "policy_id": policy.id or None,
             "collector_id": self._collector_for(category).id or None,
-            "risk_id": facts["risk_id"],
-            "overdue_amount": facts["overdue"] or 0.0,
-            "max_days_overdue": max(facts["max_days"] or 0, 0),
-            "priority": round(
-                (facts["weighted"] or 0.0) * GRADE_PRIORITY.get(facts["grade"], 1.5) / 1000
-            ),
+            **self._figure_values(facts),
             "level_id": current.id or None,
             "level_date": self.level_date or None,
             "pending_level_id": None,
@@ -197,6 +192,41 @@ class CreditFollowup(models.Model):
         if values["state"] == "paused":
             values["next_action_date"] = self.paused_until + timedelta(days=1)
         return values, act
+
+    @staticmethod
+    def _figure_values(facts):
+        """The follow-up's figures from its facts: what it owes, how late, its priority."""
+        return {
+            "risk_id": facts["risk_id"],
+            "overdue_amount": facts["overdue"] or 0.0,
+            "max_days_overdue": max(facts["max_days"] or 0, 0),
+            "priority": round(
+                (facts["weighted"] or 0.0) * GRADE_PRIORITY.get(facts["grade"], 1.5) / 1000
+            ),
+        }
+
+    @api.model
+    def _cron_refresh_marked(self):
+        """Every minute: the customers whose ledger changed, their credit figures and then their
+        follow-up figures (the ladder's levels are the daily run's)."""
+        self.env["credit.partner.risk"]._refresh_marked(
+            self.env["ir.cron"]._commit_progress, after_batch=self._refresh_figures
+        )
+
+    @api.model
+    def _refresh_figures(self, company, partner_ids, today=None):
+        """Rewrite the figures of these customers' follow-ups in ``company``, nothing else."""
+        today = today or fields.Date.context_today(self)
+        followups = self.search(
+            [("company_id", "=", company.id), ("partner_id", "in", partner_ids)]
+        )
+        if not followups:
+            return
+        values = [
+            {"id": row["followup_id"], **self._figure_values(row)}
+            for row in followups._facts(company, today)
+        ]
+        followups._write_decisions(values, today, decided=False)
 
     def _next_action(self, values, levels, target, facts, today):
         """The next level on the ladder and the day it may be reached at the earliest."""

@@ -75,21 +75,22 @@ class CreditPartnerRisk(models.Model):
         )
 
     @api.model
-    def _cron_refresh_marked(self):
-        self._refresh_marked(progress=self.env["ir.cron"]._commit_progress)
-
-    @api.model
-    def _refresh_marked(self, progress, batch_size=500):
+    def _refresh_marked(self, progress, batch_size=500, after_batch=None):
         """Refresh the customers marked stale, batch by batch, until none is left.
 
         ``progress(done, remaining=...)`` is called after each batch (the cron commits there);
-        a falsy answer stops the run. Returns the refreshed rows.
+        a falsy answer stops the run. ``after_batch(company, partner_ids)``, if given, runs
+        after each company's batch is refreshed, in its transaction: the layers above the
+        figures (the follow-up) refresh theirs there. Returns the refreshed rows.
         """
         self.env.cr.flush()  # this transaction's own marks first
         refreshed = self.browse()
         while claimed := self._claim_marks(batch_size):
             for company_id, partner_ids in claimed.items():
-                refreshed |= self._refresh(self.env["res.company"].browse(company_id), partner_ids)
+                company = self.env["res.company"].browse(company_id)
+                refreshed |= self._refresh(company, partner_ids)
+                if after_batch:
+                    after_batch(company, partner_ids)
             remaining = self.env.execute_query(
                 SQL("SELECT COUNT(*) FROM %s", SQL.identifier(MARKS_TABLE))
             )[0][0]

@@ -62,3 +62,17 @@ class TestFollowupPreview(FollowupCommon):
         self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
         with self.assertRaises(AccessError):
             self.env["credit.followup.run.wizard"].with_user(self.collections_user).create({})
+
+    def test_payment_reaches_the_follow_up_screen_with_the_minute_cron(self):
+        self._escalate()
+        older = self.followups["Older"]
+        self.assertAlmostEqual(older.overdue_amount, 100.0, places=2)
+        self._pay(older.partner_id.invoice_ids, 60.0)
+        self.env.cr.flush()  # the commit: the customer is marked
+        followups = self.env["credit.followup"]
+        self.env["credit.partner.risk"]._refresh_marked(
+            lambda *args, **kwargs: True, after_batch=followups._refresh_figures
+        )
+        self.assertAlmostEqual(older.overdue_amount, 40.0, places=2)
+        self.assertAlmostEqual(older.risk_id.overdue_amount, 40.0, places=2)
+        self.assertEqual(older.level_id, self.levels[1], "levels are the daily run's")
