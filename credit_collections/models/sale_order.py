@@ -6,6 +6,9 @@ from odoo.exceptions import AccessError, UserError
 from .credit_risk_policy import GRADES
 
 CREDIT_MANAGER = "credit_collections.group_credit_manager"
+# Orders the credit check let through in this transaction (kept with the transaction, out of
+# reach of a client's context): their confirmation's own write of the state is not checked again.
+CHECKED_ORDERS = "credit_collections.checked_orders"
 # Written only by the credit check (as superuser) or by a Credit Manager's release.
 CREDIT_HOLD_FIELDS = {
     "credit_hold",
@@ -60,6 +63,16 @@ class SaleOrder(models.Model):
             )
         return result
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Holds and releases are set by the credit check and a Credit Manager's release only:
+        an order is never created (or duplicated) released."""
+        if not self.env.su and any(CREDIT_HOLD_FIELDS & vals.keys() for vals in vals_list):
+            raise AccessError(
+                self.env._("Credit holds and releases are set by the credit check and releases.")
+            )
+        return super().create(vals_list)
+
     def write(self, vals):
         if (
             CREDIT_HOLD_FIELDS & vals.keys()
@@ -67,10 +80,29 @@ class SaleOrder(models.Model):
             and not self.env.user.has_group(CREDIT_MANAGER)
         ):
             raise AccessError(self.env._("Only a Credit Manager can change a credit hold."))
+        if vals.get("state") == "sale" and not self.env.su:
+            self._credit_check_state_write()
         result = super().write(vals)
         if "order_line" in vals and any(order.state == "sale" for order in self):
             self._credit_mark_stale()  # a confirmed order's amount changed
         return result
+
+    def _credit_check_state_write(self):
+        """A write of ``state='sale'`` (RPC, import) confirms: the quotations it confirms go
+        through the credit check first, unless this transaction's confirmation checked them."""
+        checked = self.env.cr.precommit.data.get(CHECKED_ORDERS, set())
+        quotations = self.filtered(
+            lambda order: order.state in ("draft", "sent") and order.id not in checked
+        )
+        if blocked := quotations._credit_check():
+            raise UserError(
+                self.env._(
+                    "Confirm the orders with their Confirm button: %(orders)s",
+                    orders="\n".join(
+                        f"{order.name}: {order.credit_hold_reasons}" for order in blocked
+                    ),
+                )
+            )
 
     def action_confirm(self):
         """Hold the orders the credit rules block, confirm the others.
@@ -80,6 +112,7 @@ class SaleOrder(models.Model):
         """
         blocked = self._credit_check()
         to_confirm = self - blocked
+        self.env.cr.precommit.data.setdefault(CHECKED_ORDERS, set()).update(to_confirm.ids)
         result = super(SaleOrder, to_confirm).action_confirm() if to_confirm else True
         if not blocked:
             return result

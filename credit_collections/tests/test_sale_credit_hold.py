@@ -187,6 +187,27 @@ class TestSaleCreditHold(CreditCollectionsCommon):
         self.assertEqual(order.amount_total, 51500.0, "a Credit Manager's change, logged")
         self.assertIn("by a Credit Manager", order.message_ids[:1].body)
 
+    def test_state_write_create_and_copy_cannot_bypass_the_check(self):
+        order = self._quotation(2500.0)
+        with self.assertRaises(UserError) as caught:
+            order.write({"state": "sale"})
+        self.assertIn("exceed the credit limit", str(caught.exception))
+        self.assertEqual(order.state, "draft")
+        order.action_confirm()
+        self.assertTrue(order.credit_hold)
+        with self.assertRaises(UserError):
+            order.write({"state": "sale"})  # held: still refused
+        forged = {"credit_released_by_id": self.credit_manager.id, "credit_released_amount": 1e9}
+        with self.assertRaises(AccessError):
+            self.env["sale.order"].with_user(self.salesperson).create(
+                {"partner_id": self.customer.id, **forged}
+            )
+        with self.assertRaises(AccessError):
+            order.copy(default=forged)
+        within = self._quotation(100.0)
+        within.write({"state": "sale"})
+        self.assertEqual(within.state, "sale", "a write within the rules confirms")
+
     def test_release_is_one_shot_and_does_not_loosen_limit(self):
         order = self._quotation(2500.0)
         order.action_confirm()
