@@ -17,6 +17,8 @@ CREDIT_HOLD_FIELDS = {
     "credit_released_on",
     "credit_release_reason",
     "credit_released_amount",
+    "credit_released_currency_id",
+    "credit_released_customer_id",
     "credit_release_consumed",
 }
 
@@ -32,9 +34,18 @@ class SaleOrder(models.Model):
     credit_released_on = fields.Datetime(readonly=True, copy=False)
     credit_release_reason = fields.Text(readonly=True, copy=False, tracking=True)
     credit_released_amount = fields.Monetary(
+        currency_field="credit_released_currency_id",
         readonly=True,
         copy=False,
-        help="The release covers one confirmation of the order up to this amount.",
+        help="The release covers one confirmation of the order up to this amount, in this "
+        "currency, for this customer.",
+    )
+    credit_released_currency_id = fields.Many2one("res.currency", readonly=True, copy=False)
+    credit_released_customer_id = fields.Many2one(
+        "res.partner",
+        readonly=True,
+        copy=False,
+        help="The customer whose credit the release was given for (the invoiced one).",
     )
     credit_release_consumed = fields.Boolean(readonly=True, copy=False)
 
@@ -272,6 +283,8 @@ class SaleOrder(models.Model):
                 "credit_released_on": fields.Datetime.now(),
                 "credit_release_reason": reason,
                 "credit_released_amount": self.amount_total,
+                "credit_released_currency_id": self.currency_id.id,
+                "credit_released_customer_id": self._credit_customer().id,
                 "credit_release_consumed": False,
             }
         )
@@ -330,9 +343,13 @@ class SaleOrder(models.Model):
         return {(risk.partner_id, risk.company_id): risk for risk in risks.sudo()}
 
     def _credit_release_covers(self):
+        """A release covers one confirmation of this order, for its customer, in its currency,
+        up to its amount: a change of customer or currency needs a new release."""
         return (
             self.credit_released_by_id
             and not self.credit_release_consumed
+            and self.credit_released_customer_id == self._credit_customer()
+            and self.credit_released_currency_id == self.currency_id
             and self.currency_id.compare_amounts(self.amount_total, self.credit_released_amount)
             <= 0
         )

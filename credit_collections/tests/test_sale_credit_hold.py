@@ -208,6 +208,29 @@ class TestSaleCreditHold(CreditCollectionsCommon):
         within.write({"state": "sale"})
         self.assertEqual(within.state, "sale", "a write within the rules confirms")
 
+    def test_release_covers_its_customer_and_currency_only(self):
+        order = self._quotation(2500.0)
+        order.action_confirm()
+        order.with_user(self.credit_manager)._credit_release("Known customer")
+        other = self.env["res.partner"].create(
+            {"name": "Other Over Limit", "is_company": True, "credit_limit": 100.0}
+        )
+        order.write({"partner_id": other.id, "partner_invoice_id": other.id})
+        order.action_confirm()
+        self.assertTrue(order.credit_hold, "released for another customer")
+        self.assertEqual(order.state, "draft")
+
+        order = self._quotation(2500.0)
+        order.action_confirm()
+        order.with_user(self.credit_manager)._credit_release("Known customer")
+        eur = self.setup_other_currency("EUR", rates=[("2000-01-01", 0.5)])
+        pricelist = self.env["product.pricelist"].create({"name": "EUR", "currency_id": eur.id})
+        order.write({"pricelist_id": pricelist.id})
+        order.order_line.write({"price_unit": 2500.0})
+        self.assertEqual(order.currency_id, eur)
+        order.action_confirm()
+        self.assertTrue(order.credit_hold, "released in USD, not in EUR")
+
     def test_release_is_one_shot_and_does_not_loosen_limit(self):
         order = self._quotation(2500.0)
         order.action_confirm()
