@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+# Set by the approve and reject actions (or the nightly proposals), never by a client.
+DECISION_FIELDS = {"state", "decided_by_id", "decided_on", "origin", "requested_by_id"}
+
 
 class CreditLimitRequest(models.Model):
     """A proposed change of a customer's credit limit, decided by a Credit Manager.
@@ -78,6 +81,32 @@ class CreditLimitRequest(models.Model):
             partner = request.partner_id.with_company(request.company_id).sudo()
             request.current_limit = partner.credit_limit
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A request is created waiting for a decision, by its requester: its decision fields
+        move only through the approve and reject actions."""
+        if not self.env.su:
+            forged = set().union(*(DECISION_FIELDS & vals.keys() for vals in vals_list))
+            if forged:
+                raise AccessError(
+                    self.env._(
+                        "A credit limit request is created waiting for a decision: %(fields)s "
+                        "are set by its approval or rejection.",
+                        fields=", ".join(sorted(forged)),
+                    )
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and (DECISION_FIELDS | {"company_id"}) & vals.keys():
+            raise AccessError(
+                self.env._(
+                    "A request's company, state and decision change only through its approval "
+                    "or rejection."
+                )
+            )
+        return super().write(vals)
+
     @api.depends("partner_id", "company_id")
     def _compute_risk_figures(self):
         """The customer's current credit figures in the request's company, for the decision."""
@@ -138,6 +167,19 @@ class CreditLimitRequest(models.Model):
     def _check_decidable(self):
         if not self.env.user.has_group("credit_collections.group_credit_manager"):
             raise AccessError(self.env._("Only a Credit Manager can approve or reject a request."))
+        if own := self.filtered(
+            lambda request: (
+                request.requested_by_id == self.env.user
+                and request.origin == "manual"
+                and self.env["credit.risk.policy"]._for_company(request.company_id).limit_four_eyes
+            )
+        ):
+            raise UserError(
+                self.env._(
+                    "Four eyes: another Credit Manager decides your own requests (%(requests)s).",
+                    requests=", ".join(own.mapped("display_name")),
+                )
+            )
         if decided := self.filtered(lambda request: request.state != "to_approve"):
             raise UserError(
                 self.env._(
@@ -234,7 +276,7 @@ class CreditLimitRequest(models.Model):
         return values, apply_now
 
     def _set_decision(self, state):
-        self.write(
+        self.sudo().write(
             {
                 "state": state,
                 "decided_by_id": self.env.uid,

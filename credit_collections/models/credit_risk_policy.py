@@ -73,6 +73,12 @@ class CreditRiskPolicy(models.Model):
         help="Applies to customers with a credit limit of their own, and gives young accounts "
         "the starter limit when the company checks credit limits.",
     )
+    limit_four_eyes = fields.Boolean(
+        string="Four Eyes on Limits",
+        default=True,
+        tracking=True,
+        help="A limit change request is approved by another Credit Manager than its requester.",
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     limit_sales_months = fields.Float(
         string="Months of Sales",

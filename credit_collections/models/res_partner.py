@@ -138,6 +138,24 @@ class ResPartner(models.Model):
             else:
                 partner.kyc_status = "incomplete"
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A new customer's credit limit, typed in by anyone but a Credit Manager, becomes a
+        change request too (a duplicate carries no limit: Odoo does not copy it)."""
+        if self.env.su or self.env.user.has_group("credit_collections.group_credit_manager"):
+            return super().create(vals_list)
+        if any({"credit_hold", "credit_hold_note"} & vals.keys() for vals in vals_list):
+            raise AccessError(self.env._("Only a Credit Manager can put a customer on hold."))
+        vals_list = [dict(vals) for vals in vals_list]
+        limits = [vals.pop("credit_limit", None) for vals in vals_list]
+        for vals in vals_list:
+            vals.pop("use_partner_credit_limit", None)
+        partners = super().create(vals_list)
+        for partner, limit in zip(partners, limits, strict=True):
+            if limit:
+                partner._request_credit_limit(limit)
+        return partners
+
     def write(self, vals):
         """A credit limit typed in by anyone but a Credit Manager becomes a change request."""
         if {"credit_hold", "credit_hold_note"} & vals.keys() and not self.env.su:

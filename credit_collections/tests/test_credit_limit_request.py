@@ -80,3 +80,41 @@ class TestCreditLimitRequest(CreditCollectionsCommon):
     def test_negative_limit_is_refused(self):
         with self.assertRaises(CheckViolation):
             self._request(self.collections_user, limit=-1.0)
+
+    def test_creating_or_duplicating_a_customer_sets_no_limit_for_a_collector(self):
+        partners = self.env["res.partner"].with_user(self.collections_user)
+        created = partners.create({"name": "New With Limit", "credit_limit": 99999.0})
+        self.assertEqual(created.with_company(self.company).sudo().credit_limit, 0.0)
+        request = self.env["credit.limit.request"].search([("partner_id", "=", created.id)])
+        self.assertEqual(request.requested_limit, 99999.0)
+        self.assertEqual(request.state, "to_approve")
+        self.customer.credit_limit = 500.0
+        duplicate = self.customer.with_user(self.collections_user).copy({"credit_limit": 88888.0})
+        self.assertEqual(duplicate.with_company(self.company).sudo().credit_limit, 0.0)
+        with self.assertRaises(AccessError):
+            partners.create({"name": "Held", "credit_hold": True})
+
+    def test_decisions_cannot_be_forged(self):
+        for user in (self.salesperson, self.collections_user):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self._request(user, state="approved", decided_by_id=self.credit_manager.id)
+        request = self._request(self.collections_user)
+        for values in ({"state": "approved"}, {"decided_by_id": self.credit_manager.id}):
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                request.with_user(self.collections_user).write(values)
+        with self.assertRaises(AccessError):
+            request.with_user(self.credit_manager).write({"company_id": self.other_company.id})
+        self.assertEqual(request.state, "to_approve")
+
+    def test_four_eyes_the_requester_does_not_approve(self):
+        request = self._request(self.credit_manager)
+        with self.assertRaisesRegex(UserError, "Four eyes"):
+            request.with_user(self.credit_manager).action_approve()
+        other_manager = self._new_user("cc_manager_2", "credit_collections.group_credit_manager")
+        request.with_user(other_manager).action_approve()
+        self.assertEqual(request.decided_by_id, other_manager)
+        policy = self.env["credit.risk.policy"]._for_company(self.company)
+        policy.limit_four_eyes = False
+        own = self._request(self.credit_manager, limit=15000.0)
+        own.with_user(self.credit_manager).action_approve()
+        self.assertEqual(own.state, "approved")
