@@ -1,13 +1,15 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import split_every
 
 from .credit_kyc_template import CHECK_TYPES, EXTERNAL_CHECK_TYPES, IDENTIFIER_TYPES
 from .kyc_identifier import InvalidIdentifier, compact_identifier
 from .kyc_services import CheckFailed, bureau_score, vies_check
 
+# Written by the external checks only (as superuser), never by a user or a client.
+CHECK_RESULT_FIELDS = {"external_score", "checked_on", "check_attempts"}
 HTTP_BATCH = 20  # external checks committed in small batches: each may wait for a timeout
 
 
@@ -73,6 +75,8 @@ class CreditKycItem(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su and any(CHECK_RESULT_FIELDS & vals.keys() for vals in vals_list):
+            raise AccessError(self.env._("Scores and check results come from the external check."))
         partners = self.env["res.partner"].browse([vals.get("partner_id") for vals in vals_list])
         for vals, partner in zip(vals_list, partners, strict=True):
             if vals.get("value"):
@@ -82,13 +86,31 @@ class CreditKycItem(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not vals.get("value"):
+        self._check_protected_write(vals)
+        if "value" not in vals and "check_type" not in vals:
             return super().write(vals)
-        for item in self:
-            check_type = vals.get("check_type", item.check_type)
-            value = self._compact_value(check_type, vals["value"], item.partner_id)
-            super(CreditKycItem, item).write(dict(vals, value=value))
+        for item in self:  # the value is validated against the type it ends up with
+            value = vals.get("value", item.value)
+            item_vals = dict(vals)
+            if value:
+                check_type = vals.get("check_type", item.check_type)
+                item_vals["value"] = self._compact_value(check_type, value, item.partner_id)
+            super(CreditKycItem, item).write(item_vals)
         return True
+
+    def _check_protected_write(self, vals):
+        """Check results come from the check, what is required from a Credit Manager, and an
+        item stays in its company."""
+        if self.env.su:
+            return
+        if CHECK_RESULT_FIELDS & vals.keys():
+            raise AccessError(self.env._("Scores and check results come from the external check."))
+        if "company_id" in vals and any(item.company_id.id != vals["company_id"] for item in self):
+            raise AccessError(self.env._("A KYC item stays in the company it was created in."))
+        if "required" in vals and not self.env.user.has_group(
+            "credit_collections.group_credit_manager"
+        ):
+            raise AccessError(self.env._("Only a Credit Manager changes what KYC requires."))
 
     @api.model
     def _compact_value(self, check_type, value, partner):
@@ -139,7 +161,7 @@ class CreditKycItem(models.Model):
             except CheckFailed as failure:
                 item._record_check_failure(str(failure))
                 continue
-            item.write(
+            item.sudo().write(  # check results are written by the check only
                 values
                 | {
                     "checked_on": fields.Datetime.now(),
@@ -189,7 +211,7 @@ class CreditKycItem(models.Model):
             raise CheckFailed(str(error)) from error
 
     def _record_check_failure(self, message):
-        self.write(
+        self.sudo().write(
             {
                 "state": "check_failed",
                 "check_attempts": self.check_attempts + 1,

@@ -54,6 +54,27 @@ class TestCreditKyc(CreditCollectionsCommon):
         person.action_apply_kyc_template()
         self.assertIn("Identity document", person.kyc_item_ids.mapped("name"))
 
+    def test_scores_requirements_and_company_are_not_for_collectors(self):
+        bureau = self.by_type["bureau"].with_user(self.collections_user)
+        with self.assertRaises(AccessError):
+            bureau.write({"external_score": 100.0})
+        with self.assertRaises(AccessError):
+            self.by_type["vat"].with_user(self.collections_user).write({"required": False})
+        with self.assertRaises(AccessError):
+            bureau.write({"company_id": self.other_company.id})
+        with self.assertRaises(AccessError):
+            self.env["credit.kyc.item"].with_user(self.collections_user).create(
+                {"partner_id": self.customer.id, "name": "Forged", "external_score": 99.0}
+            )
+        self.by_type["lei"].with_user(self.credit_manager).write({"required": True})
+        self.assertTrue(self.by_type["lei"].required)
+
+    def test_a_value_is_validated_against_its_new_type(self):
+        document = self.items.filtered(lambda item: item.check_type == "document")[:1]
+        document.value = "not an iban"
+        with self.assertRaises(ValidationError):
+            document.write({"check_type": "iban"})
+
     def test_identifiers_stored_in_compact_form(self):
         self.by_type["vat"].value = "BE 0477.472.701"
         self.by_type["iban"].value = "be71 0961 2345 6769"
