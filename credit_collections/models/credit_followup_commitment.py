@@ -1,4 +1,5 @@
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 
 
 class CreditFollowupCommitment(models.AbstractModel):
@@ -44,6 +45,13 @@ class CreditFollowupCommitment(models.AbstractModel):
         (a credit note, a write-off): the commitment is moot, neither kept nor broken."""
         self.ensure_one()
         return self.currency_id.is_zero(sum(self.line_ids.mapped("amount_residual")))
+
+    def write(self, vals):
+        if "followup_id" in vals and any(c.followup_id.id != vals["followup_id"] for c in self):
+            raise UserError(
+                self.env._("A promise or a plan stays with the customer it was agreed with.")
+            )
+        return super().write(vals)
 
     @api.model
     def _cover_overdue(self, vals):

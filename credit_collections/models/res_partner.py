@@ -3,35 +3,57 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+# Credit data is internal: portal users (customers) never read their own score, hold or figures.
+INTERNAL_USERS = "base.group_user"
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
     credit_risk_ids = fields.One2many(
-        "credit.partner.risk", "partner_id", string="Credit Figures", readonly=True
+        "credit.partner.risk",
+        "partner_id",
+        string="Credit Figures",
+        readonly=True,
+        groups=INTERNAL_USERS,
     )
     credit_risk_id = fields.Many2one(
         "credit.partner.risk",
         compute="_compute_credit_risk_id",
         search="_search_credit_risk_id",
         string="Credit Figures (current company)",
+        groups=INTERNAL_USERS,
     )
     credit_risk_computed_on = fields.Date(
-        related="credit_risk_id.computed_on", string="Credit Figures As Of"
+        related="credit_risk_id.computed_on",
+        string="Credit Figures As Of",
+        groups=INTERNAL_USERS,
     )
-    credit_exposure = fields.Monetary(related="credit_risk_id.exposure", string="Exposure")
-    credit_open_amount = fields.Monetary(related="credit_risk_id.open_amount")
-    credit_overdue_amount = fields.Monetary(related="credit_risk_id.overdue_amount")
-    credit_draft_invoice_amount = fields.Monetary(related="credit_risk_id.draft_invoice_amount")
+    credit_exposure = fields.Monetary(
+        related="credit_risk_id.exposure", string="Exposure", groups=INTERNAL_USERS
+    )
+    credit_open_amount = fields.Monetary(
+        related="credit_risk_id.open_amount", groups=INTERNAL_USERS
+    )
+    credit_overdue_amount = fields.Monetary(
+        related="credit_risk_id.overdue_amount", groups=INTERNAL_USERS
+    )
+    credit_draft_invoice_amount = fields.Monetary(
+        related="credit_risk_id.draft_invoice_amount", groups=INTERNAL_USERS
+    )
     credit_uninvoiced_order_amount = fields.Monetary(
-        related="credit_risk_id.uninvoiced_order_amount"
+        related="credit_risk_id.uninvoiced_order_amount",
+        groups=INTERNAL_USERS,
     )
     credit_hold = fields.Boolean(
         company_dependent=True,
         copy=False,
         help="Hold every quotation of this customer in this company until lifted.",
+        groups=INTERNAL_USERS,
     )
-    credit_hold_note = fields.Char(string="Hold Reason", company_dependent=True, copy=False)
+    credit_hold_note = fields.Char(
+        string="Hold Reason", company_dependent=True, copy=False, groups=INTERNAL_USERS
+    )
     kyc_item_ids = fields.One2many(
         "credit.kyc.item",
         "partner_id",
@@ -52,27 +74,37 @@ class ResPartner(models.Model):
         help="From the customer's checklist in the current company: complete when every "
         "required item is verified and none of them has expired; review due when the last "
         "review is older than the policy's interval for the customer's risk grade.",
+        groups=INTERNAL_USERS,
     )
     kyc_reviewed_on = fields.Date(
         string="KYC Reviewed On",
         company_dependent=True,
         copy=False,
         help="Last periodic review of the checklist; the first one is the latest verification.",
+        groups=INTERNAL_USERS,
     )
-    credit_score = fields.Integer(related="credit_risk_id.score", string="Risk Score")
-    credit_grade = fields.Selection(related="credit_risk_id.grade", string="Risk Grade")
-    credit_score_reasons = fields.Text(related="credit_risk_id.score_reasons", string="Why")
+    credit_score = fields.Integer(
+        related="credit_risk_id.score", string="Risk Score", groups=INTERNAL_USERS
+    )
+    credit_grade = fields.Selection(
+        related="credit_risk_id.grade", string="Risk Grade", groups=INTERNAL_USERS
+    )
+    credit_score_reasons = fields.Text(
+        related="credit_risk_id.score_reasons", string="Why", groups=INTERNAL_USERS
+    )
     credit_limit_amount = fields.Monetary(
         compute="_compute_credit_limit_amount",
         compute_sudo=True,
         string="Current Credit Limit",
         help="The customer's credit limit in the current company, for those who may not set it: "
         "they ask a Credit Manager for a change.",
+        groups=INTERNAL_USERS,
     )
     credit_available = fields.Monetary(
         compute="_compute_credit_available",
         string="Available Credit",
         help="Credit limit less exposure, when the customer has a limit.",
+        groups=INTERNAL_USERS,
     )
 
     @api.depends_context("company")

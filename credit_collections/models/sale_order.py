@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .credit_risk_policy import GRADES
+from .res_partner import INTERNAL_USERS
 
 CREDIT_MANAGER = "credit_collections.group_credit_manager"
 # Orders the credit check let through in this transaction (kept with the transaction, out of
@@ -27,27 +28,40 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     credit_hold = fields.Boolean(
-        readonly=True, copy=False, tracking=True, index=True, help="Confirmation blocked by credit."
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+        help="Confirmation blocked by credit.",
+        groups=INTERNAL_USERS,
     )
-    credit_hold_reasons = fields.Text(readonly=True, copy=False)
-    credit_released_by_id = fields.Many2one("res.users", readonly=True, copy=False)
-    credit_released_on = fields.Datetime(readonly=True, copy=False)
-    credit_release_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    credit_hold_reasons = fields.Text(readonly=True, copy=False, groups=INTERNAL_USERS)
+    credit_released_by_id = fields.Many2one(
+        "res.users", readonly=True, copy=False, groups=INTERNAL_USERS
+    )
+    credit_released_on = fields.Datetime(readonly=True, copy=False, groups=INTERNAL_USERS)
+    credit_release_reason = fields.Text(
+        readonly=True, copy=False, tracking=True, groups=INTERNAL_USERS
+    )
     credit_released_amount = fields.Monetary(
         currency_field="credit_released_currency_id",
         readonly=True,
         copy=False,
         help="The release covers one confirmation of the order up to this amount, in this "
         "currency, for this customer.",
+        groups=INTERNAL_USERS,
     )
-    credit_released_currency_id = fields.Many2one("res.currency", readonly=True, copy=False)
+    credit_released_currency_id = fields.Many2one(
+        "res.currency", readonly=True, copy=False, groups=INTERNAL_USERS
+    )
     credit_released_customer_id = fields.Many2one(
         "res.partner",
         readonly=True,
         copy=False,
         help="The customer whose credit the release was given for (the invoiced one).",
+        groups=INTERNAL_USERS,
     )
-    credit_release_consumed = fields.Boolean(readonly=True, copy=False)
+    credit_release_consumed = fields.Boolean(readonly=True, copy=False, groups=INTERNAL_USERS)
 
     @api.depends(
         "order_line.price_total", "credit_hold", "credit_released_by_id", "credit_released_amount"

@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import CreditCollectionsCommon
 
@@ -61,3 +61,17 @@ class TestSecurity(CreditCollectionsCommon):
         employee = self._new_user("cc_employee", "base.group_user")
         with self.assertRaises(AccessError):
             self.env["credit.limit.request"].with_user(employee).search([])
+
+    def test_portal_user_reads_no_credit_data(self):
+        portal = new_test_user(self.env, login="cc_portal", groups="base.group_portal")
+        customer = portal.partner_id.commercial_partner_id
+        self._invoice(customer, 100.0)
+        self.env["credit.partner.risk"]._refresh(self.company, customer.ids)
+        order = self._sale_order(customer, quantity=1, price=10.0, confirm=False)
+        for record, fields in (
+            (customer, ["credit_score", "credit_grade", "credit_exposure", "credit_hold"]),
+            (customer, ["credit_score_reasons", "credit_hold_note", "kyc_status"]),
+            (order, ["credit_hold", "credit_hold_reasons", "credit_released_amount"]),
+        ):
+            with self.subTest(fields=fields), self.assertRaises(AccessError):
+                record.with_user(portal).read(fields)
