@@ -265,7 +265,7 @@ class CreditFollowup(models.Model):
                 level=communication.level_id.name,
                 result=communication.error
                 if communication in failed
-                else communication.summary.replace("\n", "; "),
+                else (communication.summary or "").replace("\n", "; "),
             )
             for communication in communications
         ]

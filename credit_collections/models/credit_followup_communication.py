@@ -119,12 +119,7 @@ class CreditFollowupCommunication(models.Model):
     def _action_compose(self):
         """The mail composer for this draft: the level's template, the statement attached."""
         self.ensure_one()
-        statement = self.statement_attachment_id or self._attach(
-            self._render_pdf(STATEMENT_REPORT), self.env._("Statement")
-        )
-        letter = self.letter_attachment_id
-        if not letter and self.level_id.send_letter:
-            letter = self._attach(self._render_pdf(LETTER_REPORT), self.env._("Demand letter"))
+        statement, letter = self._documents(with_statement=True)
         self.write({"statement_attachment_id": statement.id, "letter_attachment_id": letter.id})
         return {
             "type": "ir.actions.act_window",
@@ -254,15 +249,9 @@ class CreditFollowupCommunication(models.Model):
     def _deliver_one(self, statement_pdf, letter_pdf):
         self.ensure_one()
         level, partner = self.level_id, self.partner_id
-        attachments, letter = self.statement_attachment_id, self.letter_attachment_id
-        if not attachments and (level.send_email or level.agency_handoff):
-            attachments = self._attach(
-                statement_pdf or self._render_pdf(STATEMENT_REPORT), self.env._("Statement")
-            )
-        if not letter and level.send_letter:
-            letter = self._attach(
-                letter_pdf or self._render_pdf(LETTER_REPORT), self.env._("Demand letter")
-            )
+        attachments, letter = self._documents(
+            level.send_email or level.agency_handoff, statement_pdf, letter_pdf
+        )
         done = []
         if self.message_id:  # written and sent by a collector in the mail composer
             done.append(
@@ -297,6 +286,20 @@ class CreditFollowupCommunication(models.Model):
         self.followup_id.message_post(
             body=self.env._("Level %(level)s: %(done)s", level=level.name, done="; ".join(done))
         )
+
+    def _documents(self, with_statement, statement_pdf=None, letter_pdf=None):
+        """The statement (if asked) and the level's demand letter, as attachments: rendered
+        (unless given) and attached once, reused by a later delivery of the same draft."""
+        statement, letter = self.statement_attachment_id, self.letter_attachment_id
+        if with_statement and not statement:
+            statement = self._attach(
+                statement_pdf or self._render_pdf(STATEMENT_REPORT), self.env._("Statement")
+            )
+        if self.level_id.send_letter and not letter:
+            letter = self._attach(
+                letter_pdf or self._render_pdf(LETTER_REPORT), self.env._("Demand letter")
+            )
+        return statement, letter
 
     def _attach(self, pdf, title):
         if not pdf:

@@ -82,6 +82,10 @@ class CreditFollowupLevel(models.Model):
     _check_min_amount = models.Constraint(
         "CHECK (min_amount >= 0)", "A level's minimum amount cannot be negative."
     )
+    _check_offset_days = models.Constraint(
+        "CHECK (offset_days BETWEEN -365 AND 3650)",
+        "A level comes at most a year before the due date and ten years after it.",
+    )
 
     @api.constrains(
         "send_email",

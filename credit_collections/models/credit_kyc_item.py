@@ -174,6 +174,8 @@ class CreditKycItem(models.Model):
 
     def _run_vies_check(self, policy):
         vat = self._partner_vat()
+        if not policy.vies_url:
+            raise CheckFailed("no VIES address is configured in the risk policy")
         valid, details = vies_check(policy.vies_url, vat, policy.check_timeout)
         if not valid:
             return {"state": "rejected", "value": vat, "note": f"VIES: {vat} is not valid."}

@@ -71,8 +71,8 @@ class CreditLimitRequest(models.Model):
     avg_monthly_sales = fields.Monetary(compute="_compute_risk_figures")
 
     _requested_limit_positive = models.Constraint(
-        "CHECK (requested_limit >= 0)",
-        "A credit limit cannot be negative: enter zero or a positive amount.",
+        "CHECK (requested_limit >= 0 AND requested_limit <= 1e12)",
+        "A credit limit goes from zero to 1,000,000,000,000.",
     )
 
     @api.depends("partner_id", "company_id")

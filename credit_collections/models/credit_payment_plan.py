@@ -59,9 +59,26 @@ class CreditPaymentPlan(models.Model):
     broken_on = fields.Date(readonly=True)
 
     _check_schedule = models.Constraint(
-        "CHECK (instalment_count > 0 AND interval_months > 0 AND grace_days >= 0)",
-        "A payment plan needs at least one instalment, a positive interval and no negative grace.",
+        "CHECK (instalment_count BETWEEN 1 AND 60 AND interval_months BETWEEN 1 AND 12"
+        " AND grace_days BETWEEN 0 AND 90)",
+        "A payment plan has 1 to 60 instalments, 1 to 12 months apart, and 0 to 90 days of grace.",
     )
+
+    @api.constrains("first_due_date")
+    def _check_first_due_date(self):
+        today = fields.Date.context_today(self)
+        for plan in self.filtered(lambda plan: plan.state == "active"):
+            if (
+                not today - relativedelta(months=1)
+                <= plan.first_due_date
+                <= today + relativedelta(years=1)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The first instalment is due within a year from today (%(date)s given).",
+                        date=plan.first_due_date,
+                    )
+                )
 
     @api.depends("partner_id", "amount_total", "instalment_count")
     def _compute_name(self):

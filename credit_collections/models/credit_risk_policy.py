@@ -1,7 +1,18 @@
+import math
+from urllib.parse import urlsplit
+
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from .kyc_services import VIES_DEFAULT_URL
+
+MAX_AMOUNT = 1e12  # the largest credit amount a business would set (limits, floors, exposure)
+
+
+def within(value, low, high):
+    """``low <= value <= high`` for a finite number (NaN and infinities are refused)."""
+    return math.isfinite(value) and low <= value <= high
+
 
 # Risk factors: (code, label). Each scores a penalty from 0 (no risk) to 1 (full risk); the
 # policy's weight for a factor is the number of score points a full penalty costs.
@@ -186,8 +197,8 @@ class CreditRiskPolicy(models.Model):
 
     @api.constrains("lookback_months")
     def _check_lookback_months(self):
-        if any(policy.lookback_months < 1 for policy in self):
-            raise ValidationError(self.env._("The payment history must cover at least one month."))
+        if any(not 1 <= policy.lookback_months <= 120 for policy in self):
+            raise ValidationError(self.env._("The payment history covers from 1 to 120 months."))
 
     @api.constrains(*(f"weight_{code}" for code, _label in RISK_FACTORS))
     def _check_weights(self):
@@ -233,19 +244,22 @@ class CreditRiskPolicy(models.Model):
     )
     def _check_limit_settings(self):
         for policy in self:
-            if min(policy._limit_multipliers().values()) < 0:
-                raise ValidationError(self.env._("Limit multipliers cannot be negative."))
+            if not all(within(m, 0, 100) for m in policy._limit_multipliers().values()):
+                raise ValidationError(self.env._("Limit multipliers go from 0 to 100."))
+            if not within(policy.limit_sales_months, 0.1, 36):
+                raise ValidationError(self.env._("Months of sales go from 0.1 to 36."))
             amounts = (
                 policy.limit_floor,
                 policy.limit_ceiling,
                 policy.starter_limit,
                 policy.kyc_free_exposure,
             )
-            if min(amounts) < 0:
+            if not all(within(amount, 0, MAX_AMOUNT) for amount in amounts):
                 raise ValidationError(
                     self.env._(
-                        "Floor, ceiling, starter limit and exposure allowed without KYC "
-                        "cannot be negative."
+                        "Floor, ceiling, starter limit and exposure allowed without KYC go "
+                        "from 0 to %(max)s.",
+                        max=f"{MAX_AMOUNT:,.0f}",
                     )
                 )
             if policy.limit_ceiling and policy.limit_floor > policy.limit_ceiling:
@@ -275,13 +289,26 @@ class CreditRiskPolicy(models.Model):
                 self.env._("The overdue days of the hold rule cannot be negative.")
             )
 
-    @api.constrains("check_timeout", "check_max_attempts", "external_score_weight")
+    @api.constrains(
+        "check_timeout", "check_max_attempts", "external_score_weight", "vies_url", "bureau_url"
+    )
     def _check_external_checks(self):
         for policy in self:
-            if policy.check_timeout < 1 or policy.check_max_attempts < 1:
+            if not 1 <= policy.check_timeout <= 60 or not 1 <= policy.check_max_attempts <= 10:
                 raise ValidationError(
-                    self.env._("External checks need a timeout and attempts of at least one.")
+                    self.env._(
+                        "External checks need a timeout of 1 to 60 seconds and 1 to 10 attempts."
+                    )
                 )
+            for url in (policy.vies_url, policy.bureau_url):
+                parts = urlsplit(url or "")
+                if url and (parts.scheme not in ("http", "https") or not parts.hostname):
+                    raise ValidationError(
+                        self.env._(
+                            "%(url)s is not a web address: enter one starting with https://.",
+                            url=url,
+                        )
+                    )
             if not 0 <= policy.external_score_weight <= 100:
                 raise ValidationError(
                     self.env._("The external score weight is a percentage from 0 to 100.")

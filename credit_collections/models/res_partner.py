@@ -1,7 +1,9 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .credit_risk_policy import MAX_AMOUNT, within
 
 # Credit data is internal: portal users (customers) never read their own score, hold or figures.
 INTERNAL_USERS = "base.group_user"
@@ -174,6 +176,8 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         """A new customer's credit limit, typed in by anyone but a Credit Manager, becomes a
         change request too (a duplicate carries no limit: Odoo does not copy it)."""
+        for vals in vals_list:
+            self._check_credit_limit_value(vals)
         if self.env.su or self.env.user.has_group("credit_collections.group_credit_manager"):
             return super().create(vals_list)
         if any({"credit_hold", "credit_hold_note"} & vals.keys() for vals in vals_list):
@@ -190,6 +194,7 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         """A credit limit typed in by anyone but a Credit Manager becomes a change request."""
+        self._check_credit_limit_value(vals)
         if {"credit_hold", "credit_hold_note"} & vals.keys() and not self.env.su:
             self._check_credit_hold_change(vals)
         if "credit_limit" in vals and not self.env.su:
@@ -202,6 +207,18 @@ class ResPartner(models.Model):
             else:
                 self._log_credit_limit_change(vals["credit_limit"])
         return super().write(vals)
+
+    @api.model
+    def _check_credit_limit_value(self, vals):
+        limit = vals.get("credit_limit")
+        if limit is not None and not within(limit, 0, MAX_AMOUNT):
+            raise ValidationError(
+                self.env._(
+                    "A credit limit goes from zero to %(max)s: %(limit)s is not one.",
+                    max=f"{MAX_AMOUNT:,.0f}",
+                    limit=limit,
+                )
+            )
 
     def action_refresh_credit_risk(self):
         """Recompute the credit figures of these customers in the current company, now."""

@@ -16,6 +16,7 @@ from . import test_credit_followup_escalation
 from . import test_credit_followup_delivery
 from . import test_credit_followup_commitments
 from . import test_credit_followup_config
+from . import test_bad_input
 from . import test_credit_followup_access
 from . import test_credit_followup_desk_tour
 from . import test_credit_followup_preview

@@ -114,7 +114,7 @@ class TestCreditRiskPolicy(CreditCollectionsCommon):
 
     def test_bad_input_is_refused_with_a_clear_message(self):
         cases = [
-            ({"lookback_months": 0}, "at least one month"),
+            ({"lookback_months": 0}, "from 1 to 120 months"),
             ({"weight_delay": -5}, "cannot be negative"),
             ({"weight_delay": 60}, "add up to 135"),
             ({"grade_b_min": 90}, "must fall from A to D"),
