@@ -26,9 +26,12 @@ class AccountMove(models.Model):
             )
 
     def _search_credit_disputed(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
+        if operator in ("in", "not in"):  # Odoo 19 gives booleans as a list
+            positive = (True in value) == (operator == "in")
+        elif operator in ("=", "!=") and isinstance(value, bool):
+            positive = (operator == "=") == value
+        else:
             return NotImplemented
-        positive = (operator == "=") == value
         domain = [
             ("line_ids", "any", [("display_type", "=", "payment_term"), ("no_followup", "=", True)])
         ]

@@ -130,7 +130,9 @@ class CreditFollowup(models.Model):
             values.append(row_values)
             if level:
                 to_queue.append((followup, level, facts[followup.id]["line_ids"]))
+        before = {followup.id: (followup.level_id, followup.state) for followup in self}
         self._write_decisions(values, today)
+        self._log_escalations(before)
         communications = self.env["credit.followup.communication"]
         communications._queue(to_queue, trigger="auto", today=today)
 
@@ -243,6 +245,24 @@ class CreditFollowup(models.Model):
         if values["level_date"]:
             earliest.append(values["level_date"] + timedelta(days=policy.min_days_between))
         return {"next_level_id": following[0].id, "next_action_date": max(earliest)}
+
+    def _log_escalations(self, before):
+        """One note per customer whose level or state the run changed, in one batch: the
+        follow-up's history shows every escalation (the run writes with SQL, untracked)."""
+        states = dict(self._fields["state"]._description_selection(self.env))
+        bodies = {}
+        for followup in self:
+            level, state = before[followup.id]
+            if (level, state) != (followup.level_id, followup.state):
+                bodies[followup.id] = self.env._(
+                    "Follow-up run: level %(old_level)s → %(level)s, %(old_state)s → %(state)s.",
+                    old_level=level.name or self.env._("none"),
+                    level=followup.level_id.name or self.env._("none"),
+                    old_state=states[state],
+                    state=states[followup.state],
+                )
+        if bodies:
+            self.browse(list(bodies))._message_log_batch(bodies)
 
     def _write_decisions(self, values, today, decided=True):
         """One UPDATE for the batch; ``last_run_date`` marks the customers decided today

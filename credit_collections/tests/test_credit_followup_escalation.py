@@ -64,6 +64,15 @@ class TestFollowupEscalation(FollowupCommon):
         self.assertEqual(followup.next_level_id, self.levels[60])
         self.assertEqual(followup.next_action_date, self.today + timedelta(days=20))
 
+    def test_every_escalation_is_in_the_follow_up_history(self):
+        customer = self._customer("Tracked")
+        self._invoice(customer, 100.0, days_ago=8)
+        followup = self._followup(customer)
+        self._escalate()
+        note = followup.message_ids.filtered(lambda m: "Follow-up run" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertIn("none → Second reminder", note.body)
+
     def test_second_run_same_day_does_nothing(self):
         customer = self._customer("Twice")
         self._invoice(customer, 100.0, days_ago=8)
@@ -119,6 +128,9 @@ class TestFollowupEscalation(FollowupCommon):
         )
         wizard.action_confirm()
         self.assertTrue(disputed.credit_disputed)
+        Move = self.env["account.move"]
+        self.assertEqual(Move.search([("credit_disputed", "=", True)]), disputed)
+        self.assertNotIn(disputed, Move.search([("credit_disputed", "=", False)]))
         self._escalate()
         self.assertEqual(followup.level_id, self.levels[1])
         self.assertAlmostEqual(followup.overdue_amount, 100.0, places=2)
