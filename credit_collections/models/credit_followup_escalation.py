@@ -2,7 +2,7 @@ import json
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from .credit_followup import GRADE_PRIORITY
 
@@ -409,14 +409,11 @@ class CreditFollowup(models.Model):
                     ("last_run_date", "<", today),
                 ]
             )
-            for batch in undecided._split(batch_size):
+            for batch in split_every(batch_size, undecided.ids, self.browse):
                 facts = {row["followup_id"]: row for row in batch._facts(company, today)}
                 for followup in batch:
                     values, level = followup._decision(facts[followup.id], today)
                     yield followup, values, level, facts[followup.id]
-
-    def _split(self, size):
-        return [self[index : index + size] for index in range(0, len(self), size)]
 
     @api.model
     def _preview(self, companies, today=None):
