@@ -17,6 +17,7 @@ from . import test_credit_followup_delivery
 from . import test_credit_followup_commitments
 from . import test_credit_followup_config
 from . import test_bad_input
+from . import test_credit_controls_rpc
 from . import test_credit_followup_access
 from . import test_credit_followup_desk_tour
 from . import test_credit_followup_preview

@@ -1,0 +1,50 @@
+from odoo.tests import HttpCase, JsonRpcException, tagged
+
+from .common import CreditCollectionsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCreditControlsOverRpc(CreditCollectionsCommon, HttpCase):
+    """The guards hold for a salesperson calling the ORM over JSON-RPC (``call_kw``), as a
+    script would, not only behind the buttons."""
+
+    def setUp(self):
+        super().setUp()
+        self.company.account_use_credit_limit = True
+        self.customer.credit_limit = 1000.0
+        self.order = self._sale_order(
+            self.customer, quantity=1, price=2500.0, confirm=False, user_id=self.salesperson.id
+        )
+        self.authenticate(self.salesperson.login, self.salesperson.login)
+
+    def _call(self, model, method, *args, **kwargs):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        )
+
+    def test_state_write_and_forged_release_are_refused(self):
+        with self.assertRaises(JsonRpcException) as caught:
+            self._call("sale.order", "write", [self.order.id], {"state": "sale"})
+        self.assertEqual(caught.exception.args[0], "odoo.exceptions.UserError")
+        forged = {"credit_released_by_id": self.credit_manager.id, "credit_released_amount": 1e9}
+        with self.assertRaises(JsonRpcException) as caught:
+            self._call("sale.order", "copy", [self.order.id], default=forged)
+        self.assertEqual(caught.exception.args[0], "odoo.exceptions.AccessError")
+        self.order.invalidate_recordset()
+        self.assertEqual(self.order.state, "draft")
+
+    def test_limit_request_cannot_be_created_approved(self):
+        with self.assertRaises(JsonRpcException) as caught:
+            self._call(
+                "credit.limit.request",
+                "create",
+                {
+                    "partner_id": self.customer.id,
+                    "requested_limit": 1e6,
+                    "reason": "Forged",
+                    "state": "approved",
+                    "decided_by_id": self.credit_manager.id,
+                },
+            )
+        self.assertEqual(caught.exception.args[0], "odoo.exceptions.AccessError")
