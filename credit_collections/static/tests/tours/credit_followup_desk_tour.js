@@ -302,9 +302,17 @@ registry.category("web_tour.tours").add("credit_followup_desk_after_run", {
             run: "click",
         },
         {
+            content: "The kanban is shown",
+            trigger: ".o_kanban_view .o_kanban_renderer",
+        },
+        {
             content: "Show every customer",
-            trigger: ".o_searchview .o_facet_remove",
+            trigger: ".o_kanban_view .o_searchview .o_facet_remove",
             run: "click",
+        },
+        {
+            content: "The filter is gone",
+            trigger: ".o_kanban_view .o_searchview:not(:has(.o_facet_remove))",
         },
         {
             content: "The customer sits in its level's column, with the money owed",
