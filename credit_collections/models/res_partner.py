@@ -2,6 +2,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL
 
 from .credit_risk_policy import MAX_AMOUNT, within
 
@@ -72,6 +74,7 @@ class ResPartner(models.Model):
         ],
         string="KYC",
         compute="_compute_kyc_status",
+        search="_search_kyc_status",
         compute_sudo=True,
         help="From the customer's checklist in the current company: complete when every "
         "required item is verified and none of them has expired; review due when the last "
@@ -104,6 +107,7 @@ class ResPartner(models.Model):
     )
     credit_available = fields.Monetary(
         compute="_compute_credit_available",
+        search="_search_credit_available",
         string="Available Credit",
         help="Credit limit less exposure, when the customer has a limit.",
         groups=INTERNAL_USERS,
@@ -138,6 +142,54 @@ class ResPartner(models.Model):
         for partner in self:
             limit = partner.commercial_partner_id.sudo().credit_limit
             partner.credit_available = limit - partner.credit_exposure if limit else 0.0
+
+    def _search_credit_available(self, operator, value):
+        """Customers with a credit limit of their own in the current company, by what is left
+        of it (one query)."""
+        comparators = {"<": SQL("<"), "<=": SQL("<="), ">": SQL(">"), ">=": SQL(">=")}
+        if operator not in comparators or not isinstance(value, (int, float)):
+            raise UserError(
+                self.env._("Search the available credit with <, <=, > or >= and an amount.")
+            )
+        company_key = str(self.env.company.id)
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT partner.id
+                  FROM res_partner partner
+                  JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
+                  LEFT JOIN credit_partner_risk risk
+                         ON risk.partner_id = commercial.id AND risk.company_id = %(company)s
+                 WHERE commercial.credit_limit ? %(key)s
+                   AND (commercial.credit_limit ->> %(key)s)::numeric - COALESCE(risk.exposure, 0)
+                       %(comparator)s %(value)s
+                """,
+                company=self.env.company.id,
+                key=company_key,
+                comparator=comparators[operator],
+                value=value,
+            )
+        )
+        return [("id", "in", [partner_id for (partner_id,) in rows])]
+
+    def _search_kyc_status(self, operator, value):
+        """By KYC status in the current company: the customers with required items are sorted
+        by their computed status; the others are 'none'."""
+        if operator not in ("in", "not in"):
+            raise UserError(self.env._("Search the KYC status by its values."))
+        has_items = [
+            (
+                "kyc_item_ids",
+                "any",
+                [("company_id", "=", self.env.company.id), ("required", "=", True)],
+            )
+        ]
+        customers = self.sudo().search(has_items)
+        matching = customers.filtered(lambda customer: customer.kyc_status in value)
+        domain = Domain("commercial_partner_id", "in", matching.ids)
+        if "none" in value:
+            domain |= ~Domain("commercial_partner_id", "any", has_items)
+        return domain if operator == "in" else ~domain
 
     @api.depends_context("company")
     @api.depends(

@@ -69,6 +69,21 @@ class TestCreditKyc(CreditCollectionsCommon):
         self.by_type["lei"].with_user(self.credit_manager).write({"required": True})
         self.assertTrue(self.by_type["lei"].required)
 
+    def test_search_by_kyc_status_and_available_credit(self):
+        partners = self.env["res.partner"]
+        stranger = partners.create({"name": "No checklist", "is_company": True})
+        self.assertIn(self.customer, partners.search([("kyc_status", "=", "incomplete")]))
+        self.assertNotIn(self.customer, partners.search([("kyc_status", "=", "none")]))
+        self.assertIn(stranger, partners.search([("kyc_status", "=", "none")]))
+        self.assertNotIn(stranger, partners.search([("kyc_status", "!=", "none")]))
+        self.customer.credit_limit = 500.0
+        self._invoice(self.customer, 200.0)
+        self.env["credit.partner.risk"]._refresh(self.company, self.customer.ids)
+        self.assertIn(self.customer, partners.search([("credit_available", ">", 250.0)]))
+        self.assertNotIn(self.customer, partners.search([("credit_available", ">", 350.0)]))
+        with self.assertRaises(UserError):
+            partners.search([("credit_available", "like", "x")])
+
     def test_a_value_is_validated_against_its_new_type(self):
         document = self.items.filtered(lambda item: item.check_type == "document")[:1]
         document.value = "not an iban"
