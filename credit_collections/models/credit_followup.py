@@ -172,7 +172,13 @@ class CreditFollowup(models.Model):
         for followup in self:
             followup.policy_id = followup.effective_category_id.policy_id
 
-    @api.depends("collector_override_id", "category_id", "category_override_id")
+    @api.depends(
+        "collector_override_id",
+        "category_id.collector_id",
+        "category_id.policy_id.collector_id",
+        "category_override_id.collector_id",
+        "category_override_id.policy_id.collector_id",
+    )
     def _compute_collector_id(self):
         for followup in self:
             followup.collector_id = followup._collector_for(followup.effective_category_id)

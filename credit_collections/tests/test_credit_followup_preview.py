@@ -76,3 +76,12 @@ class TestFollowupPreview(FollowupCommon):
         self.assertAlmostEqual(older.overdue_amount, 40.0, places=2)
         self.assertAlmostEqual(older.risk_id.overdue_amount, 40.0, places=2)
         self.assertEqual(older.level_id, self.levels[1], "levels are the daily run's")
+
+    def test_default_collectors_follow_the_ladder_and_category(self):
+        fresh = self.followups["Fresh"]
+        self.standard.collector_id = self.collections_user
+        self.assertEqual(fresh.collector_id, self.collections_user, "the ladder's default")
+        self.regular.collector_id = self.credit_manager
+        self.assertEqual(fresh.collector_id, self.credit_manager, "the category's comes first")
+        fresh.collector_override_id = self.salesperson
+        self.assertEqual(fresh.collector_id, self.salesperson, "by hand comes first of all")
