@@ -2,7 +2,10 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tools import SQL
+
+from .credit_overdue import followed_items_domain, overdue_items_domain
 
 GRADE_PRIORITY = {"A": 1.0, "B": 1.25, "C": 1.5, "D": 2.0, "E": 3.0}
 
@@ -384,27 +387,19 @@ class CreditFollowup(models.Model):
         return self.pending_level_id or (next_due and self.next_level_id) or self.level_id
 
     def _overdue_lines(self):
-        """Open overdue items of the customer that are not disputed."""
+        """Open overdue items of the customer (``credit_overdue``: owed, late, not disputed)."""
         if not self:
             return self.env["account.move.line"]
         self.ensure_one()
         today = fields.Date.context_today(self)
         return self.env["account.move.line"].search(
-            [*self._followed_lines_domain(), ("date_maturity", "<", today)],
+            Domain(self._open_lines_domain()) & overdue_items_domain(today),
             order="date_maturity, id",
         )
 
     def _overdue_total(self):
         """What the customer owes today on its overdue, undisputed items (company currency)."""
         return sum(self._overdue_lines().mapped("amount_residual"))
-
-    def _followed_lines_domain(self):
-        """Open items the ladder follows: amounts owed, not disputed."""
-        return [
-            *self._open_lines_domain(),
-            ("amount_residual", ">", 0),
-            ("no_followup", "=", False),
-        ]
 
     def _queue_communication(self, level, trigger):
         """Move the customer to ``level`` now and queue what it does (a collector's send)."""
@@ -431,7 +426,7 @@ class CreditFollowup(models.Model):
         today = fields.Date.context_today(self)
         return (
             self.env["account.move.line"]
-            .search(self._followed_lines_domain())
+            .search(Domain(self._open_lines_domain()) & followed_items_domain())
             .filtered(
                 lambda line: (
                     (today - (line.date_maturity or line.date)).days >= min(level.offset_days, 1)

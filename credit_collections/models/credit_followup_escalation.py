@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
 from .credit_followup import GRADE_PRIORITY
+from .credit_overdue import OVERDUE_ITEM
 
 # What the desk shows ahead of the run: the figures of the decision, never its level or state.
 DESK_COLUMNS = (
@@ -327,8 +328,8 @@ class CreditFollowup(models.Model):
                 ),
                 items AS (
                     SELECT batch.id AS followup_id, line.id AS line_id,
-                           line.amount_residual AS residual,
-                           %(today)s - COALESCE(line.date_maturity, line.date) AS days
+                           line.amount_residual, line.no_followup,
+                           %(today)s - COALESCE(line.date_maturity, line.date) AS days_late
                       FROM batch
                       JOIN res_partner partner ON partner.commercial_partner_id = batch.partner_id
                       JOIN account_move_line line ON line.partner_id = partner.id
@@ -338,27 +339,28 @@ class CreditFollowup(models.Model):
                        AND line.parent_state = 'posted'
                        AND NOT line.reconciled
                        AND line.amount_residual != 0
-                       AND NOT COALESCE(line.no_followup, FALSE)
+                       AND NOT COALESCE(line.no_followup, FALSE)  -- disputes are not dunned
                 ),
                 totals AS (
                     SELECT followup_id,
-                           COALESCE(SUM(residual) FILTER (WHERE residual < 0), 0) AS credits,
-                           SUM(residual) FILTER (WHERE residual > 0 AND days > 0) AS overdue,
-                           MAX(days) FILTER (WHERE residual > 0) AS max_days,
-                           SUM(residual * days) FILTER (WHERE residual > 0 AND days > 0)
+                           COALESCE(SUM(amount_residual) FILTER (WHERE amount_residual < 0), 0)
+                               AS credits,
+                           SUM(amount_residual) FILTER (WHERE %(overdue_item)s) AS overdue,
+                           MAX(days_late) FILTER (WHERE amount_residual > 0) AS max_days,
+                           SUM(amount_residual * days_late) FILTER (WHERE %(overdue_item)s)
                                AS weighted
                       FROM items
                      GROUP BY followup_id
                 ),
                 due AS (
                     SELECT batch.id AS followup_id, level.id AS level_id, level.offset_days,
-                           level.min_amount, SUM(items.residual) AS amount
+                           level.min_amount, SUM(items.amount_residual) AS amount
                       FROM batch
                       JOIN credit_delinquency_category category ON category.id = batch.category_id
                       JOIN credit_followup_level level ON level.policy_id = category.policy_id
                       JOIN items ON items.followup_id = batch.id
-                                AND items.residual > 0
-                                AND items.days >= level.offset_days
+                                AND items.amount_residual > 0
+                                AND items.days_late >= level.offset_days
                      GROUP BY batch.id, level.id, level.offset_days, level.min_amount
                 ),
                 reached AS (
@@ -375,7 +377,8 @@ class CreditFollowup(models.Model):
                                AS line_ids
                       FROM items
                       JOIN reached ON reached.followup_id = items.followup_id
-                     WHERE items.residual > 0 AND items.days >= LEAST(reached.offset_days, 1)
+                     WHERE items.amount_residual > 0
+                       AND items.days_late >= LEAST(reached.offset_days, 1)
                      GROUP BY items.followup_id
                 )
                 SELECT batch.id AS followup_id, batch.category_id, batch.risk_id, batch.grade,
@@ -390,6 +393,7 @@ class CreditFollowup(models.Model):
                 ids=self.ids,
                 today=today,
                 company_id=company.id,
+                overdue_item=OVERDUE_ITEM,
             )
         )
 

@@ -3,6 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
+from .credit_overdue import OVERDUE_ITEM
 from .credit_risk_policy import GRADES, RISK_FACTORS
 
 # Aging buckets: (field, first day late, last day late); None is open-ended. Not due is <= 0.
@@ -15,11 +16,6 @@ AGING_BUCKETS = [
     ("amount_late_120_plus", 121, None),
 ]
 RECENT_DAYS = 91  # the "recent quarter" of the payment trend
-# An overdue item, over the ``open_items`` CTE: past its due date and not disputed. Disputed
-# items (Odoo's ``no_followup``) are out of dunning and of the overdue figures and holds; they
-# stay in the open amount, the aging and the exposure. The ladder's domain is the same rule
-# (``credit.followup._overdue_lines``).
-OVERDUE_ITEM = SQL("days_late > 0 AND NOT COALESCE(no_followup, FALSE)")
 
 # Penalty of each risk factor, from 0 to 1, over the columns of the ``behaviour`` CTE.
 PENALTIES = {
@@ -472,9 +468,7 @@ class CreditPartnerRisk(models.Model):
                        SUM(amount_residual) AS open_amount,
                        COALESCE(SUM(amount_residual) FILTER (WHERE %(overdue_item)s), 0)
                            AS overdue_amount,
-                       MAX(days_late) FILTER (
-                           WHERE amount_residual > 0 AND NOT COALESCE(no_followup, FALSE)
-                       ) AS oldest_days_late,
+                       MAX(days_late) FILTER (WHERE %(overdue_item)s) AS oldest_days_late,
                        COUNT(DISTINCT move_id) FILTER (
                            WHERE no_followup AND amount_residual > 0 AND move_type = 'out_invoice'
                        ) AS dispute_count

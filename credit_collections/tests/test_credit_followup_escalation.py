@@ -139,6 +139,24 @@ class TestFollowupEscalation(FollowupCommon):
         self._escalate(today=self.today + timedelta(days=1))
         self.assertEqual(followup.level_id, self.levels[30])
 
+    def test_one_definition_of_overdue_everywhere(self):
+        """Risk figures, hold, ladder and a collector's Send Now agree on what is overdue: owed,
+        late, not disputed; an old unapplied credit note is not 'overdue'."""
+        customer = self._customer("Overdue Rule")
+        late = self._invoice(customer, 500.0, days_ago=40)
+        self._invoice(customer, 300.0, days_ago=40)._credit_set_dispute("Wrong goods")
+        self._invoice(customer, 200.0, days_ago=-10)  # not due yet
+        self._invoice(customer, 100.0, days_ago=40, move_type="out_refund")  # unapplied
+        followup = self._followup(customer)
+        risk = self._refreshed_risk(customer)
+        self._escalate()
+        self.assertEqual(risk.overdue_amount, 500.0)
+        self.assertEqual(risk.oldest_days_late, 40, "the overdue hold reads the same items")
+        self.assertEqual(risk.open_amount, 900.0, "credits lower what is open, not what is late")
+        self.assertEqual(followup.overdue_amount, 500.0)
+        self.assertEqual(followup._overdue_total(), 500.0)
+        self.assertEqual(followup._overdue_lines().move_id, late)
+
     def test_categories_from_payment_behaviour_with_override(self):
         newcomer = self._customer("Newcomer")
         self._invoice(newcomer, 100.0, days_ago=2)

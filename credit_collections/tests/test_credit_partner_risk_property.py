@@ -117,7 +117,7 @@ class TestCreditPartnerRiskProperty(CreditCollectionsCommon):
         overdue = sum(
             line.amount_residual
             for line in lines
-            if self._days_late(line) > 0 and not line.no_followup
+            if line.amount_residual > 0 and self._days_late(line) > 0 and not line.no_followup
         )
         disputed = lines.filtered(
             lambda line: line.no_followup and line.amount_residual > 0
