@@ -357,9 +357,11 @@ class CreditFollowupCommunication(models.Model):
         body = self.level_id.sms_template_id._render_field("body", self.ids, compute_lang=True)[
             self.id
         ]
-        message = self.partner_id._message_sms(body, partner_ids=recipients.ids, put_in_queue=True)
+        # Posted on the communication: its company (the message's) picks the SMS provider,
+        # gateway and sender, whoever runs the queue.
+        message = self._message_sms(body, partner_ids=recipients.ids, put_in_queue=True)
         sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)])
-        sms.credit_communication_id = self
+        sms.write({"credit_communication_id": self.id, "record_company_id": self.company_id.id})
         return self.env._("SMS to %s", ", ".join(recipients.mapped("phone")))
 
     def _schedule_call(self):

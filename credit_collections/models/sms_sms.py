@@ -21,6 +21,24 @@ class SmsSms(models.Model):
         if others := self - gateway:
             yield from super(SmsSms, others)._split_by_api()
 
+    def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
+        """Odoo's SMS queue sends a batch of every company at once, through one provider (and
+        fails with "Expected singleton res.company(1,2)" when the batch mixes companies): send
+        each company's share through its own provider."""
+        if self.env.context.get("sms_api"):
+            return super()._send(
+                unlink_failed=unlink_failed,
+                unlink_sent=unlink_sent,
+                raise_exception=raise_exception,
+            )
+        for sms_api, sms in self._split_by_api():
+            sms.with_context(sms_api=sms_api)._send(
+                unlink_failed=unlink_failed,
+                unlink_sent=unlink_sent,
+                raise_exception=raise_exception,
+            )
+        return None
+
     @api.model
     def _credit_requeue_failed(self):
         """Queue again the follow-up SMS lost to a server error, up to the ladder's attempts."""

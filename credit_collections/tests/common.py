@@ -154,8 +154,12 @@ class FollowupCommon(CreditCollectionsCommon):
             self._no_commit, batch_size=batch_size, today=today or self.today
         )
 
-    def _deliver(self):
-        return self.env["credit.followup.communication"]._deliver_queued(self._no_commit)
+    def _deliver(self, batch_size=50):
+        """Deliver what is queued; ``batch_size=1`` for several PDFs, which Debian's
+        wkhtmltopdf renders one per process."""
+        return self.env["credit.followup.communication"]._deliver_queued(
+            self._no_commit, batch_size=batch_size
+        )
 
     def _send_composer(self, action, user):
         """Send the mail composer that ``action`` opens, as ``user`` would with its button."""

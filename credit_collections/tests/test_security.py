@@ -75,3 +75,14 @@ class TestSecurity(CreditCollectionsCommon):
         ):
             with self.subTest(fields=fields), self.assertRaises(AccessError):
                 record.with_user(portal).read(fields)
+
+    def test_release_wizard_keeps_other_companies_orders_hidden(self):
+        order = self._sale_order(self.customer, 1, 100.0, confirm=False)
+        order.sudo().write(
+            {"credit_hold": True, "credit_hold_reasons": "Secret: over limit by 1,000,000"}
+        )
+        wizards = self.env["credit.hold.release.wizard"].with_user(self.other_company_manager)
+        with self.assertRaises(AccessError):
+            wizards.create({"order_id": order.id, "reason": "Peek"})
+        own = wizards.with_user(self.credit_manager).create({"order_id": order.id, "reason": "Ok"})
+        self.assertEqual(own.hold_reasons, "Secret: over limit by 1,000,000")

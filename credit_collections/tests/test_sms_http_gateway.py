@@ -81,3 +81,32 @@ class TestSmsHttpGateway(FollowupCommon):
         self.env["sms.sms"]._credit_requeue_failed()
         self.assertEqual(sms.state, "outgoing", "queued again for Odoo's SMS cron")
         self.assertEqual(sms.credit_retry_count, 1)
+
+    def test_each_company_sends_through_its_own_gateway(self):
+        """A customer shared by two companies: each company's reminder leaves through that
+        company's gateway and sender, from one batch of Odoo's SMS queue."""
+        self.server.replies["/send"] = (200, {}, 0)
+        self.server.replies["/other"] = (200, {}, 0)
+        self.other_company.write(
+            {
+                "sms_provider": "http_gateway",
+                "sms_gateway_url": f"{self.server.url}/other",
+                "sms_gateway_sender": "OTHER",
+            }
+        )
+        self._invoice(self.customer, 100.0, days_ago=8)
+        self._invoice(self.customer, 100.0, days_ago=8, company=self.other_company)
+        self._followup(self.customer)
+        self._followup(self.customer, company=self.other_company)
+        self._escalate()
+        self._deliver(batch_size=1)
+        # What Odoo's SMS queue (``_process_queue``) does with a batch, without its commit.
+        queued = self.env["sms.sms"].sudo().search([("state", "=", "outgoing")])
+        queued._send(unlink_sent=False)
+        sent = sorted(
+            (path, request["from"])
+            for (path, _headers), request in zip(
+                self.server.requests, self.server.posted, strict=True
+            )
+        )
+        self.assertEqual(sent, [("/other", "OTHER"), ("/send", "ACME")])
