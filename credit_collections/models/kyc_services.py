@@ -4,9 +4,16 @@ Every failure (network, timeout, HTTP status, malformed reply) becomes :class:`C
 with a message for the checklist, so that a check never crashes its caller.
 """
 
+import json
+import time
+
 import requests
 
+from ..tools.http_reply import ReplyRefused, read_capped
+
 VIES_DEFAULT_URL = "https://ec.europa.eu/taxation_customs/vies/rest-api"
+# A VIES or bureau answer is a few kilobytes: anything much larger is not one.
+MAX_REPLY_BYTES = 64 * 1024
 
 
 class CheckFailed(Exception):
@@ -14,18 +21,28 @@ class CheckFailed(Exception):
 
 
 def fetch_json(url, timeout, headers=None, params=None):
+    """The JSON reply of a GET on ``url``, read within ``timeout`` seconds in all and
+    ``MAX_REPLY_BYTES``."""
+    deadline = time.monotonic() + timeout
     try:
-        response = requests.get(url, headers=headers, params=params, timeout=timeout)
+        with requests.get(
+            url, headers=headers, params=params, timeout=timeout, stream=True
+        ) as response:
+            if response.status_code >= 400:
+                raise CheckFailed(f"{url} answered HTTP {response.status_code}")
+            body = read_capped(response, MAX_REPLY_BYTES, deadline)
+    except ReplyRefused as error:
+        raise CheckFailed(f"{url} {error} (within {timeout} s)") from error
     except requests.Timeout as error:
         raise CheckFailed(f"no answer from {url} within {timeout} s") from error
     except requests.RequestException as error:
         raise CheckFailed(f"{url} could not be reached: {error}") from error
-    if response.status_code >= 400:
-        raise CheckFailed(f"{url} answered HTTP {response.status_code}")
     try:
-        return response.json()
+        return json.loads(body)
     except ValueError as error:
         raise CheckFailed(f"{url} did not answer JSON") from error
+    except RecursionError as error:
+        raise CheckFailed(f"{url} answered JSON nested too deeply") from error
 
 
 def vies_check(base_url, vat, timeout):

@@ -11,7 +11,8 @@ _logger = logging.getLogger(__name__)
 
 class StubServer:
     """Serves ``replies[path] = (status, body, delay)``, or a list of them answered in turn (the
-    last one repeats); records each request's path, headers and JSON body (POST).
+    last one repeats); records each request's path, headers and JSON body (POST). A callable
+    body writes the reply itself, given the output stream (a server trickling, say).
 
     Use as a context manager; ``url`` is its base address.
     """
@@ -39,12 +40,16 @@ class StubServer:
                     reply = reply.pop(0) if len(reply) > 1 else reply[0]
                 status, body, delay = reply
                 time.sleep(delay)
-                payload = body if isinstance(body, bytes) else json.dumps(body).encode()
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
                     self.end_headers()
-                    self.wfile.write(payload)
+                    if callable(body):
+                        body(self.wfile)
+                    else:
+                        self.wfile.write(
+                            body if isinstance(body, bytes) else json.dumps(body).encode()
+                        )
                 except (BrokenPipeError, ConnectionResetError):
                     _logger.info("stub: %s left before its reply (timeout test)", self.path)
 

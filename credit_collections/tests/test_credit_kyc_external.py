@@ -1,3 +1,6 @@
+import json
+import time
+
 from odoo.tests import tagged
 
 from .common import CreditCollectionsCommon
@@ -78,6 +81,31 @@ class TestKycExternalChecks(CreditCollectionsCommon):
                 self.assertIn(message, self.bureau.note)
                 self.assertEqual(self.bureau.check_attempts, attempt)
         self.assertIn("External check failed", self.bureau.message_ids[0].body)
+
+    def test_replies_are_capped_in_time_size_and_depth(self):
+        def trickle(stream):  # a valid reply, one byte every 0.3 s: 7 s in all
+            for byte in json.dumps({"data": {"score": 50}}).encode():
+                stream.write(bytes([byte]))
+                stream.flush()
+                time.sleep(0.3)
+
+        def endless(stream):  # 100 MB, announced by no Content-Length
+            for _chunk in range(100 * 1024):
+                stream.write(b" " * 1024)
+
+        failures = [
+            (trickle, "no full answer", 3.0),
+            (endless, "more than 65536 bytes", 3.0),
+            (b"[" * 20_000 + b"]" * 20_000, "nested too deeply", 3.0),
+        ]
+        for body, message, seconds in failures:
+            with self.subTest(message=message):
+                self._reply("/bureau", body)
+                start = time.monotonic()
+                self.bureau.action_run_check()
+                self.assertLess(time.monotonic() - start, seconds)
+                self.assertEqual(self.bureau.state, "check_failed")
+                self.assertIn(message, self.bureau.note)
 
     def test_reassessment_retries_failed_checks_up_to_the_attempts(self):
         self._reply("/bureau", {"error": "down"}, 500)

@@ -1,3 +1,5 @@
+import time
+
 from odoo.tests import tagged
 
 from .common import FollowupCommon
@@ -62,6 +64,20 @@ class TestSmsHttpGateway(FollowupCommon):
         self.assertEqual(sms.state, "error")
         self.assertEqual(sms.failure_type, "sms_number_format")
         self.assertEqual(len(self.server.posted), 1, "not retried: it would fail again")
+
+    def test_a_trickled_error_reply_is_cut_off(self):
+        def trickle(stream):  # 30 s of error text, a byte a second
+            for _second in range(30):
+                stream.write(b"x")
+                stream.flush()
+                time.sleep(1)
+
+        self.company.sms_gateway_max_attempts = 1
+        self.server.replies["/send"] = (503, trickle, 0)
+        start = time.monotonic()
+        sms = self._sms()
+        self.assertLess(time.monotonic() - start, 4)
+        self.assertEqual((sms.state, sms.failure_type), ("error", "sms_server"))
 
     def test_timeout_is_a_server_error_requeued_by_the_follow_up(self):
         self.company.sms_gateway_max_attempts = 1

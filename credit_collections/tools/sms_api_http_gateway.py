@@ -5,6 +5,8 @@ import requests
 
 from odoo.addons.sms.tools.sms_api import SmsApiBase
 
+from .http_reply import ReplyRefused, read_capped
+
 _logger = logging.getLogger(__name__)
 
 RETRY_PAUSE = 0.5  # seconds, times the attempt number
@@ -42,6 +44,15 @@ class SmsApiHttpGateway(SmsApiBase):
                     )
         return results
 
+    @staticmethod
+    def _error_text(response, timeout):
+        """The first 200 characters of an error reply, read within ``timeout``."""
+        try:
+            text = read_capped(response, 200, time.monotonic() + timeout, truncate=True)
+        except ReplyRefused:
+            return "(no full answer in time)"
+        return text.decode(errors="replace")
+
     def _post(self, session, company, number, body, uuid):
         """Send one SMS; returns (state, failure reason) in the terms of ``sms.sms``."""
         if not company.sms_gateway_url:
@@ -59,24 +70,26 @@ class SmsApiHttpGateway(SmsApiBase):
         )
         attempts = max(company.sms_gateway_max_attempts, 1)
         reason = ""
+        timeout = company.sms_gateway_timeout or 10
         for attempt in range(1, attempts + 1):
             try:
-                response = session.post(
+                with session.post(
                     company.sms_gateway_url,
                     json=payload,
                     headers=headers,
-                    timeout=company.sms_gateway_timeout or 10,
-                )
+                    timeout=timeout,
+                    stream=True,  # the body is read only for an error's text, capped
+                ) as response:
+                    if response.ok:
+                        return "success", False
+                    reason = self.env._(
+                        "SMS gateway answered %(status)s: %(text)s",
+                        status=response.status_code,
+                        text=self._error_text(response, timeout),
+                    )
             except requests.RequestException as error:
                 reason = self.env._("SMS gateway unreachable: %s", error)
             else:
-                if response.ok:
-                    return "success", False
-                reason = self.env._(
-                    "SMS gateway answered %(status)s: %(text)s",
-                    status=response.status_code,
-                    text=response.text[:200],
-                )
                 if response.status_code in (400, 404, 422):
                     return "wrong_number_format", reason
                 if response.status_code in (401, 403):
