@@ -4,10 +4,11 @@ Run it on the benchmark database of ``bench_risk_recompute.py`` (see ``README.rs
 
     .venv/bin/python benchmarks/bench_freshness.py --db bench_risk [--payments 1000]
 
-It pays ``2 * --payments`` open invoices of distinct ``BENCH-`` customers in four quarters:
-with the addon's marking switched off (plain Odoo), on, on, off, so that a drift over the run
-cancels out, and prints the seconds and SQL queries per payment of each, the commit included
-(the marks are written by a pre-commit hook). Then it times the refresh of the marked customers,
+It posts ``2 * --invoices`` new invoices, then pays ``2 * --payments`` open invoices, of distinct
+``BENCH-`` customers, each in four quarters: with the addon's marking switched off (plain Odoo),
+on, on, off, so that a drift over the run cancels out, and prints the seconds and SQL queries per
+posted invoice and per payment of each, the commit included (the marks are written by a
+pre-commit hook). Then it times the refresh of the customers marked by the payments,
 batch by batch and committed, as the frequent cron does, and checks that every paid customer's
 open amount equals the sum of its open receivable items. The payments are committed: each run
 pays other invoices.
@@ -22,7 +23,7 @@ from unittest.mock import patch
 from bench_risk_recompute import DEFAULT_CONF, REF_PREFIX, open_registry, pay
 
 import odoo
-from odoo import fields
+from odoo import Command, fields
 from odoo.tools import SQL
 
 
@@ -31,6 +32,7 @@ def parse_args():
     parser.add_argument("--db", required=True, help="the benchmark database")
     parser.add_argument("--conf", default=str(DEFAULT_CONF), help="Odoo configuration file")
     parser.add_argument("--payments", type=int, default=1000, help="payments in each half")
+    parser.add_argument("--invoices", type=int, default=500, help="posted invoices in each half")
     parser.add_argument("--batch-size", type=int, default=500, help="refresh batch size")
     args = parser.parse_args()
     args.oca_addons_path = None
@@ -94,14 +96,67 @@ def marking_off(env):
         yield
 
 
-def timed_payments(env, invoices, today):
-    """Pay ``invoices`` in full and commit: seconds and queries, per payment."""
+def timed_commit(env, work, count):
+    """Run ``work()`` and commit: seconds and queries per each of its ``count`` documents."""
     queries = env.cr.sql_log_count
     start = time.perf_counter()
-    pay(env, [(invoice, invoice.amount_residual) for invoice in invoices], today)
+    work()
     env.cr.commit()  # the pre-commit hook writes the marks here
     seconds = time.perf_counter() - start
-    return seconds / len(invoices), (env.cr.sql_log_count - queries) / len(invoices)
+    return seconds / count, (env.cr.sql_log_count - queries) / count
+
+
+def draft_invoices(env, partners, today):
+    """One draft invoice (one line, no tax) per customer, committed: what the next step posts."""
+    drafts = env["account.move"].create(
+        [
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": today,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Bench goods", "quantity": 1, "price_unit": 100.0, "tax_ids": []}
+                    )
+                ],
+            }
+            for partner in partners
+        ]
+    )
+    env.cr.commit()
+    return drafts
+
+
+def compare(env, what, quarters, work):
+    """Time ``work(quarter)`` over four quarters, plain, marked, marked, plain; print per
+    document the time and queries of each and the marking's own time."""
+    timings = {"plain": [], "marked": []}
+    spent = {}
+    for label, quarter in zip(("plain", "marked", "marked", "plain"), quarters, strict=True):
+        switch = marking_off(env) if label == "plain" else marking_timed(env, spent)
+        with switch:
+            timings[label].append(timed_commit(env, lambda q=quarter: work(q), len(quarter)))
+    (plain_seconds, plain_queries), (marked_seconds, marked_queries) = (
+        [sum(values) / len(values) for values in zip(*timings[label], strict=True)]
+        for label in ("plain", "marked")
+    )
+    count = sum(len(quarter) for quarter in quarters[1:3])
+    print(f"{what}: {count} per half, one per customer, plain, marked, marked, plain")
+    print(f"  plain Odoo: {plain_seconds * 1000:.2f} ms and {plain_queries:.2f} queries each")
+    print(f"  with marks: {marked_seconds * 1000:.2f} ms and {marked_queries:.2f} queries each")
+    print(
+        f"  difference: {(marked_seconds - plain_seconds) * 1000:+.2f} ms and "
+        f"{marked_queries - plain_queries:+.2f} queries each (timing noise included)"
+    )
+    print(
+        "  marking, measured inside: "
+        + ", ".join(f"{name} {seconds / count * 1000:.3f} ms" for name, seconds in spent.items())
+        + " each"
+    )
+
+
+def quarters_of(records, half):
+    return [records[index * half : (index + 1) * half] for index in range(4)]
 
 
 def check_fresh(env, company, partner_ids):
@@ -140,40 +195,20 @@ def run(env, args):
     invoices = open_invoices(env, 2 * args.payments)
     if len(invoices) < 2 * args.payments:
         sys.exit(f"only {len(invoices)} open invoices of distinct customers: generate more")
-    half = args.payments // 2
-    quarters = [invoices[index * half : (index + 1) * half] for index in range(4)]
+    drafts = draft_invoices(env, invoices.partner_id[: 2 * args.invoices], today)
+    compare(
+        env, "posted invoices", quarters_of(drafts, args.invoices // 2), lambda q: q.action_post()
+    )
+    quarters = quarters_of(invoices, args.payments // 2)
     marked = quarters[1] | quarters[2]
     risks = env["credit.partner.risk"]
     risks._refresh(company, invoices.partner_id.ids, today)  # figures as of before the payments
     env.cr.commit()
-    print(
-        f"payments: {args.payments} per half, one per customer, in the order plain, marked, "
-        "marked, plain (drift cancels out)"
-    )
-    timings = {"plain": [], "marked": []}
-    spent = {}
-    for label, quarter in zip(("plain", "marked", "marked", "plain"), quarters, strict=True):
-        switch = marking_off(env) if label == "plain" else marking_timed(env, spent)
-        with switch:
-            timings[label].append(timed_payments(env, quarter, today))
-    (plain_seconds, plain_queries), (marked_seconds, marked_queries) = (
-        [sum(values) / len(values) for values in zip(*timings[label], strict=True)]
-        for label in ("plain", "marked")
-    )
-    print(f"plain Odoo: {plain_seconds * 1000:.2f} ms and {plain_queries:.2f} queries per payment")
-    print(
-        f"with marks: {marked_seconds * 1000:.2f} ms and {marked_queries:.2f} queries per payment"
-    )
-    print(
-        f"difference: {(marked_seconds - plain_seconds) * 1000:+.2f} ms and "
-        f"{marked_queries - plain_queries:+.2f} queries per payment (timing noise included)"
-    )
-    print(
-        "marking, measured inside: "
-        + ", ".join(
-            f"{name} {seconds / len(marked) * 1000:.3f} ms" for name, seconds in spent.items()
-        )
-        + " per payment"
+    compare(
+        env,
+        "payments",
+        quarters,
+        lambda q: pay(env, [(invoice, invoice.amount_residual) for invoice in q], today),
     )
 
     stale = check_fresh(env, company, marked.partner_id.ids)

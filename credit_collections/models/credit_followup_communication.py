@@ -1,8 +1,13 @@
 import logging
+from functools import partial
+
+from psycopg2.errors import SerializationFailure
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+
+from .concurrent_runs import run_step
 
 _logger = logging.getLogger(__name__)
 
@@ -154,13 +159,20 @@ class CreditFollowupCommunication(models.Model):
     def _deliver_queued(self, progress, batch_size=50):
         """Deliver every queued communication, batch by batch (claimed, committed)."""
         delivered = self.browse()
-        while batch := self._claim(batch_size, exclude=delivered):
-            batch._deliver()
+        while batch := run_step(
+            self.env, partial(self._claim_and_deliver, batch_size, delivered), progress
+        ):
             delivered |= batch
             remaining = self.search_count([("state", "=", "queued")])
             if not progress(len(batch), remaining=remaining):
                 break
         return delivered
+
+    @api.model
+    def _claim_and_deliver(self, limit, exclude):
+        batch = self._claim(limit, exclude)
+        batch._deliver()
+        return batch
 
     @api.model
     def _claim(self, limit, exclude):
@@ -194,6 +206,8 @@ class CreditFollowupCommunication(models.Model):
                     communication._deliver_one(
                         statements.get(communication.id), letters.get(communication.id)
                     )
+            except SerializationFailure:
+                raise  # a concurrent worker committed first: the whole batch runs again
             except Exception as error:  # pylint: disable=broad-except
                 communication._record_failure(error)
 

@@ -1,9 +1,11 @@
 import json
 from datetime import timedelta
+from functools import partial
 
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
+from .concurrent_runs import run_step
 from .credit_followup import GRADE_PRIORITY
 from .credit_overdue import OVERDUE_ITEM
 
@@ -53,9 +55,9 @@ class CreditFollowup(models.Model):
         today = today or fields.Date.context_today(self)
         decided = self.browse()
         for company in self.env["res.company"].search([("chart_template", "!=", False)]):
-            self._ensure_followups(company)
-            while batch := self._claim(company, today, batch_size):
-                batch._decide(today)
+            run_step(self.env, partial(self._ensure_followups, company), progress)
+            claim_and_decide = partial(self._claim_and_decide, company, today, batch_size)
+            while batch := run_step(self.env, claim_and_decide, progress):
                 decided |= batch
                 if not progress(len(batch), remaining=self._undecided_count(company, today)):
                     return decided
@@ -86,6 +88,13 @@ class CreditFollowup(models.Model):
                 uid=self.env.uid,
             )
         )
+
+    @api.model
+    def _claim_and_decide(self, company, today, limit):
+        batch = self._claim(company, today, limit)
+        if batch:
+            batch._decide(today)
+        return batch
 
     @api.model
     def _claim(self, company, today, limit):

@@ -1,7 +1,10 @@
 from collections import defaultdict
+from functools import partial
 
 from odoo import api, models
 from odoo.tools import SQL
+
+from .concurrent_runs import run_step
 
 MARKS_TABLE = "credit_partner_risk_mark"
 PENDING_MARKS = "credit_collections.stale_marks"
@@ -85,18 +88,30 @@ class CreditPartnerRisk(models.Model):
         """
         self.env.cr.flush()  # this transaction's own marks first
         refreshed = self.browse()
-        while claimed := self._claim_marks(batch_size):
-            for company_id, partner_ids in claimed.items():
-                company = self.env["res.company"].browse(company_id)
-                refreshed |= self._refresh(company, partner_ids)
-                if after_batch:
-                    after_batch(company, partner_ids)
+        claim_and_refresh = partial(self._claim_and_refresh, batch_size, after_batch)
+        while True:
+            claimed, rows = run_step(self.env, claim_and_refresh, progress)
+            if not claimed:
+                break
+            refreshed |= rows
             remaining = self.env.execute_query(
                 SQL("SELECT COUNT(*) FROM %s", SQL.identifier(MARKS_TABLE))
             )[0][0]
-            if not progress(sum(map(len, claimed.values())), remaining=remaining):
+            if not progress(claimed, remaining=remaining):
                 break
         return refreshed
+
+    @api.model
+    def _claim_and_refresh(self, limit, after_batch):
+        """Claim a batch of marks and refresh their customers: how many customers were marked,
+        and the refreshed rows."""
+        claimed, refreshed = self._claim_marks(limit), self.browse()
+        for company_id, partner_ids in claimed.items():
+            company = self.env["res.company"].browse(company_id)
+            refreshed |= self._refresh(company, partner_ids)
+            if after_batch:
+                after_batch(company, partner_ids)
+        return sum(map(len, claimed.values())), refreshed
 
     @api.model
     def _claim_marks(self, limit):

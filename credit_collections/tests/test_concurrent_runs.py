@@ -1,0 +1,115 @@
+from contextlib import closing, contextmanager
+from datetime import timedelta
+
+from odoo import Command, api, fields
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import SQL
+
+from odoo.addons.credit_collections.models.credit_partner_risk_freshness import MARKS_TABLE
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentRuns(TransactionCase):
+    """Two workers of the same scheduled job, each on its own cursor, the second started (its
+    snapshot taken) before the first commits: the second must neither fail nor redo the work.
+
+    Runs on committed data of its own, removed afterwards; the test's own cursor writes nothing,
+    so that it holds no lock the workers would wait on.
+    """
+
+    def setUp(self):
+        super().setUp()
+        with self._worker() as env:
+            self.today = fields.Date.context_today(env["res.partner"])
+            self.partner_ids = [self._customer_with_open_invoice(env, name) for name in "AB"]
+            env.cr.commit()
+        self.addCleanup(self._remove_data)
+
+    @contextmanager
+    def _worker(self):
+        """A cursor of its own (REPEATABLE READ, as Odoo's crons), as superuser."""
+        with closing(self.registry.cursor()) as cr:
+            yield api.Environment(cr, api.SUPERUSER_ID, {})
+
+    def _customer_with_open_invoice(self, env, name):
+        partner = env["res.partner"].create({"name": f"Concurrent {name}", "is_company": True})
+        invoice = env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": self.today,
+                "invoice_date_due": self.today + timedelta(days=60),  # nothing to send
+                "invoice_line_ids": [
+                    Command.create({"name": "Goods", "price_unit": 100.0, "tax_ids": []})
+                ],
+            }
+        )
+        invoice.action_post()
+        return partner.id
+
+    def _remove_data(self):
+        with self._worker() as env:
+            partners = env["res.partner"].browse(self.partner_ids)
+            env["credit.followup"].search([("partner_id", "in", partners.ids)]).unlink()
+            env["credit.partner.risk"].search([("partner_id", "in", partners.ids)]).unlink()
+            invoices = env["account.move"].search([("partner_id", "in", partners.ids)])
+            invoices.button_draft()
+            invoices.unlink()
+            partners.unlink()
+            env.cr.commit()
+
+    @staticmethod
+    def _committing(env):
+        def progress(done, remaining=None):
+            env.cr.commit()
+            return True
+
+        return progress
+
+    def _race(self, run):
+        """``run(env, progress)`` on a late worker whose snapshot predates a first worker's
+        whole run; what each decided."""
+        with self._worker() as late, self._worker() as first:
+            late.cr.execute("SELECT 1")  # the late worker's snapshot starts here
+            first_result = run(first, self._committing(first))
+            late_result = run(late, self._committing(late))
+            return first_result, late_result
+
+    def test_two_escalation_runs_share_the_work(self):
+        def escalate(day):
+            def run(env, progress):
+                decided = env["credit.followup"]._escalate_due(progress, today=day)
+                return decided.filtered(lambda f: f.partner_id.id in self.partner_ids)
+
+            return run
+
+        # Day 1: the follow-ups are created by the first run while the late one looks on.
+        first, late = self._race(escalate(self.today))
+        self.assertEqual(len(first), 2)
+        self.assertFalse(late, "nothing decided twice")
+        # Day 2: the follow-ups exist; the late run finds them decided under its feet.
+        first, late = self._race(escalate(self.today + timedelta(days=1)))
+        self.assertEqual(len(first), 2)
+        self.assertFalse(late, "nothing decided twice")
+        with self._worker() as env:
+            followups = env["credit.followup"].search([("partner_id", "in", self.partner_ids)])
+            self.assertEqual(len(followups), 2, "one follow-up per customer")
+
+    def test_two_refreshes_of_the_marked_share_the_work(self):
+        def refresh(env, progress):
+            refreshed = env["credit.partner.risk"]._refresh_marked(progress)
+            return refreshed.filtered(lambda risk: risk.partner_id.id in self.partner_ids)
+
+        with self._worker() as env:  # the marks the invoices left, and two more
+            env.cr.execute(
+                SQL(
+                    "INSERT INTO %s (company_id, partner_id) SELECT %s, UNNEST(%s)",
+                    SQL.identifier(MARKS_TABLE),
+                    env.company.id,
+                    self.partner_ids,
+                )
+            )
+            env.cr.commit()
+        first, late = self._race(refresh)
+        self.assertEqual(len(first), 2)
+        self.assertFalse(late, "nothing refreshed twice")
