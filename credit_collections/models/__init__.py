@@ -16,6 +16,8 @@ from . import credit_delinquency_category
 from . import credit_followup
 from . import credit_followup_escalation
 from . import credit_followup_communication
+from . import credit_followup_communication_delivery
+from . import mail_notification
 from . import credit_followup_commitment
 from . import credit_followup_promise
 from . import credit_payment_plan

@@ -153,6 +153,12 @@ class CreditFollowup(models.Model):
         string="On Credit Hold",
         help="The customer's orders are held in this company until a Credit Manager releases it.",
     )
+    delivery_problem = fields.Boolean(
+        readonly=True,
+        index=True,
+        help="The last email or SMS sent to the customer bounced or failed: see its "
+        "communication and the activity it left.",
+    )
     sent_today = fields.Boolean(
         compute="_compute_sent_today",
         help="The level Send Now would act on was already sent today.",
@@ -481,6 +487,12 @@ class CreditFollowup(models.Model):
         if self.collector_override_id or not category:
             return self.collector_override_id
         return category._default_collector()
+
+    def _last_delivery_status(self):
+        """The delivery status of the last communication sent by email or SMS."""
+        self.ensure_one()
+        sent = self.communication_ids.filtered(lambda c: c.delivery_status != "none")
+        return sent.sorted(lambda c: (c.date, c.id))[-1:].delivery_status
 
     def _collector(self):
         """Who makes the calls: the collector, else the salesperson, else the current user."""

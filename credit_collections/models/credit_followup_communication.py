@@ -364,13 +364,13 @@ class CreditFollowupCommunication(models.Model):
         self.message_id = message
         return self.env._("email to %s", ", ".join(recipients.mapped("email")))
 
-    def _send_sms(self):
+    def _send_sms(self, template=None):
+        """The level's SMS (or ``template``'s) to the customer's phones."""
         recipients = self._recipients("phone")
         if not recipients:
             return self.env._("SMS skipped: the customer has no phone number")
-        body = self.level_id.sms_template_id._render_field("body", self.ids, compute_lang=True)[
-            self.id
-        ]
+        template = template or self.level_id.sms_template_id
+        body = template._render_field("body", self.ids, compute_lang=True)[self.id]
         # Posted on the communication: its company (the message's) picks the SMS provider,
         # gateway and sender, whoever runs the queue.
         message = self._message_sms(body, partner_ids=recipients.ids, put_in_queue=True)

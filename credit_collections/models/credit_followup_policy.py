@@ -26,7 +26,14 @@ class CreditFollowupPolicy(models.Model):
         help="A reminder or SMS that fails (mail server, SMS gateway) is retried by the next "
         "runs this many times in all before it is left failed for a collector to look at.",
     )
-
+    delivery_fallback = fields.Selection(
+        [("none", "None"), ("sms", "SMS"), ("letter", "Letter to post")],
+        default="sms",
+        required=True,
+        help="When a reminder's email bounces or fails for good: SMS, the level's SMS text to "
+        "the customer's phone (levels that send no SMS); Letter, the demand letter attached to "
+        "the communication for the collector to post. The collector gets an activity anyway.",
+    )
     min_days_between = fields.Integer(
         string="Days Between Communications",
         default=7,

@@ -126,3 +126,16 @@ class TestSmsHttpGateway(FollowupCommon):
             )
         )
         self.assertEqual(sent, [("/other", "OTHER"), ("/send", "ACME")])
+
+    def test_a_failed_sms_is_a_delivery_problem(self):
+        self.server.replies["/send"] = (422, {"error": "bad number"}, 0)
+        self._invoice(self.customer, 100.0, days_ago=8)
+        followup = self._followup(self.customer)
+        self._escalate()
+        self._deliver()
+        communication = followup.communication_ids
+        communication.sms_ids.send(unlink_sent=False)
+        self.env.cr.flush()  # the commit's hooks
+        self.assertEqual(communication.delivery_status, "problem")
+        self.assertIn("SMS gateway answered 422", communication.delivery_problem)
+        self.assertTrue(followup.delivery_problem)
