@@ -22,3 +22,5 @@ from . import test_credit_followup_access
 from . import test_credit_followup_desk_tour
 from . import test_credit_followup_preview
 from . import test_sms_http_gateway
+from . import test_credit_followup_delivery_status
+from . import test_concurrent_runs

@@ -1,3 +1,7 @@
+import json
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import HttpCase, JsonRpcException, tagged
 
 from .common import CreditCollectionsCommon
@@ -48,3 +52,26 @@ class TestCreditControlsOverRpc(CreditCollectionsCommon, HttpCase):
                 },
             )
         self.assertEqual(caught.exception.args[0], "odoo.exceptions.AccessError")
+
+    def test_json2_state_write_is_refused_and_confirmation_held(self):
+        """The same guards over ``/json/2`` with the salesperson's API key."""
+        key = (
+            self.env["res.users.apikeys"]
+            .with_user(self.salesperson)
+            ._generate(None, "credit test", fields.Datetime.now() + timedelta(days=1))
+        )
+        headers = {"Authorization": f"bearer {key}", "Content-Type": "application/json"}
+        response = self.url_open(
+            "/json/2/sale.order/write",
+            data=json.dumps({"ids": [self.order.id], "vals": {"state": "sale"}}),
+            headers=headers,
+        )
+        self.assertEqual(response.json()["name"], "odoo.exceptions.UserError")
+        self.url_open(
+            "/json/2/sale.order/action_confirm",
+            data=json.dumps({"ids": [self.order.id]}),
+            headers=headers,
+        )
+        self.order.invalidate_recordset()
+        self.assertTrue(self.order.credit_hold, "held, not confirmed")
+        self.assertEqual(self.order.state, "draft")

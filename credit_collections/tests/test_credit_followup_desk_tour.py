@@ -1,12 +1,14 @@
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.mail.tests.common import MockEmail
+
 from .common import FollowupCommon
 
 FOLLOWUP_URL = "/odoo/action-credit_collections.credit_followup_action"
 
 
 @tagged("post_install", "-at_install")
-class TestFollowupDeskTour(FollowupCommon, HttpCase):
+class TestFollowupDeskTour(FollowupCommon, HttpCase, MockEmail):
     """The follow-up screen in a real browser, as each role that uses it, and one that may not."""
 
     @classmethod
@@ -68,4 +70,19 @@ class TestFollowupDeskTour(FollowupCommon, HttpCase):
             "/odoo/action-credit_collections.credit_partner_risk_action",
             "credit_aged_receivables",
             login=self.collections_user.login,
+        )
+
+    def test_collector_finds_the_reminders_not_delivered(self):
+        self._allow_jumps()
+        self.desk_customer.write({"email": "not an address", "phone": "+32 470 00 00 07"})
+        self.followup.collector_override_id = self.collections_user
+        self._escalate()
+        self._deliver()
+        with self.mock_mail_gateway():
+            self.env["mail.mail"].sudo().search(
+                [("mail_message_id", "=", self.followup.communication_ids.message_id.id)]
+            ).send()
+        self.env.cr.flush()
+        self.start_tour(
+            FOLLOWUP_URL, "credit_followup_delivery_problem", login=self.collections_user.login
         )

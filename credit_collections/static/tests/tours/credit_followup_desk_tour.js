@@ -335,3 +335,62 @@ registry.category("web_tour.tours").add("credit_followup_desk_after_run", {
         },
     ],
 });
+
+// Data: the first reminder of "Desk Customer" could not be delivered (its email address is
+// invalid); the ladder fell back to an SMS.
+registry.category("web_tour.tours").add("credit_followup_delivery_problem", {
+    steps: () => [
+        {
+            content: "Show every customer",
+            trigger: ".o_list_view .o_searchview .o_facet_remove",
+            run: "click",
+        },
+        {
+            content: "The filter is gone",
+            trigger: ".o_list_view .o_searchview:not(:has(.o_facet_remove))",
+        },
+        {
+            content: "Open the filters",
+            trigger: ".o_searchview_dropdown_toggler",
+            run: "click",
+        },
+        {
+            content: "Keep the customers whose last reminder was not delivered",
+            trigger: ".o_filter_menu .o-dropdown-item:contains(Delivery Problems)",
+            run: "click",
+        },
+        {
+            content: "The customer is listed, flagged",
+            trigger:
+                ".o_data_row:contains(Desk Customer) td[name=delivery_problem] input:checked",
+        },
+        {
+            content: "Open it",
+            trigger: ".o_data_row td[name=partner_id]:contains(Desk Customer)",
+            run: "click",
+        },
+        {
+            content: "The collector has an activity about it",
+            trigger: ".o-mail-Activity:contains(Reminder not delivered)",
+        },
+        {
+            content: "Open the communications",
+            trigger: ".o_notebook a:contains(Communications)",
+            run: "click",
+        },
+        {
+            content: "The reminder is marked not delivered",
+            trigger:
+                "div[name=communication_ids] .o_data_row td[name=delivery_status]:contains(Delivery Problem)",
+            run: "click",
+        },
+        {
+            content: "The communication says why, and what the ladder did instead",
+            trigger: ".modal .alert:contains(Not delivered):contains(Desk Customer)",
+        },
+        {
+            content: "The fallback SMS is listed",
+            trigger: ".modal .o_notebook a:contains(SMS)",
+        },
+    ],
+});
