@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from .credit_overdue import followed_items_domain, overdue_items_domain
+from ..tools.receivables import covered_items_domain, open_items_domain, overdue_items_domain
 
 GRADE_PRIORITY = {"A": 1.0, "B": 1.25, "C": 1.5, "D": 2.0, "E": 3.0}
 
@@ -224,14 +224,12 @@ class CreditFollowup(models.Model):
 
     def _open_lines_domain(self):
         self.ensure_one()
-        return [
-            ("partner_id.commercial_partner_id", "=", self.partner_id.id),
-            ("company_id", "=", self.company_id.id),
-            ("account_id.account_type", "=", "asset_receivable"),
-            ("parent_state", "=", "posted"),
-            ("reconciled", "=", False),
-            ("amount_residual", "!=", 0),
-        ]
+        return open_items_domain() & Domain(
+            [
+                ("partner_id.commercial_partner_id", "=", self.partner_id.id),
+                ("company_id", "=", self.company_id.id),
+            ]
+        )
 
     @api.depends("partner_id", "company_id")
     def _compute_display_name(self):
@@ -399,7 +397,7 @@ class CreditFollowup(models.Model):
         self.ensure_one()
         today = fields.Date.context_today(self)
         return self.env["account.move.line"].search(
-            Domain(self._open_lines_domain()) & overdue_items_domain(today),
+            self._open_lines_domain() & overdue_items_domain(today),
             order="date_maturity, id",
         )
 
@@ -427,17 +425,10 @@ class CreditFollowup(models.Model):
         )
 
     def _covered_lines(self, level):
-        """The items a communication of ``level`` covers: the overdue ones, or those due soon
-        for a level before the due date (the rule of the run's ``covered`` query)."""
+        """The items a communication of ``level`` covers (``COVERED_ITEM``, the run's rule)."""
         today = fields.Date.context_today(self)
-        return (
-            self.env["account.move.line"]
-            .search(Domain(self._open_lines_domain()) & followed_items_domain())
-            .filtered(
-                lambda line: (
-                    (today - (line.date_maturity or line.date)).days >= min(level.offset_days, 1)
-                )
-            )
+        return self.env["account.move.line"].search(
+            self._open_lines_domain() & covered_items_domain(today, level.offset_days)
         )
 
     def _move_to(self, level):

@@ -428,9 +428,7 @@ class CreditFollowupCommunication(models.Model):
             level=level.name,
             date=self.date,
         )
-        partner = self.partner_id.with_company(self.company_id)
-        partner.sudo().write({"credit_hold": True, "credit_hold_note": note})
-        partner.message_post(body=note)
+        self.partner_id.with_company(self.company_id)._credit_set_hold(True, note)
         if level.effect == "suspend":
             self.followup_id.sudo().state = "handed_off"
             return self.env._("account suspended")

@@ -5,9 +5,9 @@ from functools import partial
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
+from ..tools.receivables import COVERED_ITEM, OVERDUE_ITEM, receivable_items
 from .concurrent_runs import run_step
 from .credit_followup import GRADE_PRIORITY
-from .credit_overdue import OVERDUE_ITEM
 
 # What the desk shows ahead of the run: the figures of the decision, never its level or state.
 DESK_COLUMNS = (
@@ -72,20 +72,15 @@ class CreditFollowup(models.Model):
                 """
                 INSERT INTO credit_followup (partner_id, company_id, state, create_uid,
                                              create_date, write_uid, write_date)
-                SELECT DISTINCT partner.commercial_partner_id, %(company_id)s, 'clear',
+                SELECT DISTINCT partner_id, %(company_id)s, 'clear',
                        %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-                  FROM account_move_line line
-                  JOIN account_account account ON account.id = line.account_id
-                  JOIN res_partner partner ON partner.id = line.partner_id
-                 WHERE line.company_id = %(company_id)s
-                   AND account.account_type = 'asset_receivable'
-                   AND line.parent_state = 'posted'
-                   AND NOT line.reconciled
-                   AND line.amount_residual > 0
+                  FROM (%(open_items)s) open_items
+                 WHERE amount_residual > 0
                 ON CONFLICT (partner_id, company_id) DO NOTHING
                 """,
                 company_id=company.id,
                 uid=self.env.uid,
+                open_items=receivable_items(company.id, open_only=True),
             )
         )
 
@@ -336,19 +331,12 @@ class CreditFollowup(models.Model):
                      WHERE followup.id = ANY(%(ids)s)
                 ),
                 items AS (
-                    SELECT batch.id AS followup_id, line.id AS line_id,
-                           line.amount_residual, line.no_followup,
-                           %(today)s - COALESCE(line.date_maturity, line.date) AS days_late
+                    SELECT batch.id AS followup_id, open_items.id AS line_id,
+                           open_items.amount_residual, open_items.no_followup,
+                           %(today)s - open_items.date_due AS days_late
                       FROM batch
-                      JOIN res_partner partner ON partner.commercial_partner_id = batch.partner_id
-                      JOIN account_move_line line ON line.partner_id = partner.id
-                      JOIN account_account account ON account.id = line.account_id
-                     WHERE line.company_id = %(company_id)s
-                       AND account.account_type = 'asset_receivable'
-                       AND line.parent_state = 'posted'
-                       AND NOT line.reconciled
-                       AND line.amount_residual != 0
-                       AND NOT COALESCE(line.no_followup, FALSE)  -- disputes are not dunned
+                      JOIN (%(open_items)s) open_items ON open_items.partner_id = batch.partner_id
+                     WHERE NOT COALESCE(open_items.no_followup, FALSE)  -- disputes are not dunned
                 ),
                 totals AS (
                     SELECT followup_id,
@@ -386,8 +374,7 @@ class CreditFollowup(models.Model):
                                AS line_ids
                       FROM items
                       JOIN reached ON reached.followup_id = items.followup_id
-                     WHERE items.amount_residual > 0
-                       AND items.days_late >= LEAST(reached.offset_days, 1)
+                     WHERE %(covered_item)s
                      GROUP BY items.followup_id
                 )
                 SELECT batch.id AS followup_id, batch.category_id, batch.risk_id, batch.grade,
@@ -401,8 +388,9 @@ class CreditFollowup(models.Model):
                 classify=classify,
                 ids=self.ids,
                 today=today,
-                company_id=company.id,
+                open_items=receivable_items(company.id, self.partner_id.ids, open_only=True),
                 overdue_item=OVERDUE_ITEM,
+                covered_item=COVERED_ITEM,
             )
         )
 

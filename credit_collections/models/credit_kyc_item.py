@@ -4,9 +4,10 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import split_every
 
+from ..tools.groups import CREDIT_MANAGER
+from ..tools.kyc_identifier import InvalidIdentifier, compact_identifier
+from ..tools.kyc_services import CheckFailed, bureau_score, vies_check
 from .credit_kyc_template import CHECK_TYPES, EXTERNAL_CHECK_TYPES, IDENTIFIER_TYPES
-from .kyc_identifier import InvalidIdentifier, compact_identifier
-from .kyc_services import CheckFailed, bureau_score, vies_check
 
 # Written by the external checks only (as superuser), never by a user or a client.
 CHECK_RESULT_FIELDS = {"external_score", "checked_on", "check_attempts"}
@@ -107,9 +108,7 @@ class CreditKycItem(models.Model):
             raise AccessError(self.env._("Scores and check results come from the external check."))
         if "company_id" in vals and any(item.company_id.id != vals["company_id"] for item in self):
             raise AccessError(self.env._("A KYC item stays in the company it was created in."))
-        if "required" in vals and not self.env.user.has_group(
-            "credit_collections.group_credit_manager"
-        ):
+        if "required" in vals and not self.env.user.has_group(CREDIT_MANAGER):
             raise AccessError(self.env._("Only a Credit Manager changes what KYC requires."))
 
     @api.model

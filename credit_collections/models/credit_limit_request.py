@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.groups import CREDIT_MANAGER
+
 # Set by the approve and reject actions (or the nightly proposals), never by a client.
 DECISION_FIELDS = {"state", "decided_by_id", "decided_on", "origin", "requested_by_id"}
 
@@ -165,7 +167,7 @@ class CreditLimitRequest(models.Model):
         self._set_decision("rejected")
 
     def _check_decidable(self):
-        if not self.env.user.has_group("credit_collections.group_credit_manager"):
+        if not self.env.user.has_group(CREDIT_MANAGER):
             raise AccessError(self.env._("Only a Credit Manager can approve or reject a request."))
         if own := self.filtered(
             lambda request: (
@@ -191,20 +193,16 @@ class CreditLimitRequest(models.Model):
     def _apply_limits(self):
         for request in self:
             partner = request.partner_id.with_company(request.company_id)
+            partner._log_credit_limit_change(
+                request.requested_limit,
+                detail=self.env._(
+                    "Requested by %(requester)s: %(reason)s",
+                    requester=request.requested_by_id.name,
+                    reason=request.reason,
+                ),
+            )
             partner.sudo().write(
                 {"credit_limit": request.requested_limit, "use_partner_credit_limit": True}
-            )
-            partner.message_post(
-                body=self.env._(
-                    "Credit limit in %(company)s changed from %(old)s to %(new)s "
-                    "(request by %(requester)s, approved by %(approver)s): %(reason)s",
-                    company=request.company_id.name,
-                    old=request._format(request.current_limit),
-                    new=request._format(request.requested_limit),
-                    requester=request.requested_by_id.name,
-                    approver=self.env.user.name,
-                    reason=request.reason,
-                )
             )
 
     @api.model

@@ -3,7 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
-from .credit_overdue import OVERDUE_ITEM
+from ..tools.receivables import OVERDUE_ITEM, receivable_items
 from .credit_risk_policy import GRADES, RISK_FACTORS
 
 # Aging buckets: (field, first day late, last day late); None is open-ended. Not due is <= 0.
@@ -293,12 +293,7 @@ class CreditPartnerRisk(models.Model):
             SQL(
                 """
                 WITH customers AS (
-                    SELECT partner.commercial_partner_id AS partner_id
-                      FROM account_move_line line
-                      JOIN account_account account ON account.id = line.account_id
-                      JOIN res_partner partner ON partner.id = line.partner_id
-                     WHERE line.company_id = %(company_id)s
-                       AND account.account_type = 'asset_receivable'
+                    SELECT partner_id FROM (%(receivables)s) receivables
                      UNION
                     SELECT move.commercial_partner_id
                       FROM account_move move
@@ -324,6 +319,7 @@ class CreditPartnerRisk(models.Model):
                 """,
                 company_id=company.id,
                 today=today,
+                receivables=receivable_items(company.id),
             )
         )
         return [partner_id for (partner_id,) in rows]
@@ -444,20 +440,7 @@ class CreditPartnerRisk(models.Model):
         )
         return SQL(
             """
-            receivables AS (
-                SELECT partner.commercial_partner_id AS partner_id, line.id, line.move_id,
-                       line.balance, line.amount_residual, line.reconciled, line.no_followup,
-                       COALESCE(line.date_maturity, line.date) AS date_due, move.move_type,
-                       move.invoice_date
-                  FROM account_move_line line
-                  JOIN account_move move ON move.id = line.move_id
-                  JOIN account_account account ON account.id = line.account_id
-                  JOIN res_partner partner ON partner.id = line.partner_id
-                 WHERE line.company_id = %(company_id)s
-                   AND line.parent_state = 'posted'
-                   AND account.account_type = 'asset_receivable'
-                   AND partner.commercial_partner_id = ANY(%(partner_ids)s)
-            ),
+            receivables AS (%(receivables)s),
             open_items AS (
                 SELECT *, %(today)s::date - date_due AS days_late
                   FROM receivables
@@ -617,6 +600,7 @@ class CreditPartnerRisk(models.Model):
             digits=company.currency_id.decimal_places,
             bucket_sums=bucket_sums,
             overdue_item=OVERDUE_ITEM,
+            receivables=receivable_items(company.id, partner_ids),
         )
 
     @staticmethod

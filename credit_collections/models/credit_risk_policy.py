@@ -4,7 +4,8 @@ from urllib.parse import urlsplit
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
-from .kyc_services import VIES_DEFAULT_URL
+from ..tools.groups import CREDIT_MANAGER
+from ..tools.kyc_services import VIES_DEFAULT_URL
 
 MAX_AMOUNT = 1e12  # the largest credit amount a business would set (limits, floors, exposure)
 
@@ -168,7 +169,7 @@ class CreditRiskPolicy(models.Model):
         tracking=True,
         help="Asked with GET ?id=<VAT number>, and the token as a Bearer authorization.",
     )
-    bureau_token = fields.Char(groups="credit_collections.group_credit_manager")
+    bureau_token = fields.Char(groups=CREDIT_MANAGER)
     bureau_score_path = fields.Char(
         string="Score In Reply",
         default="score",

@@ -1,7 +1,7 @@
 from odoo import api, models
 from odoo.exceptions import ValidationError
 
-from .kyc_identifier import InvalidIdentifier, compact_identifier
+from ..tools.kyc_identifier import InvalidIdentifier, compact_identifier
 
 
 class ResBank(models.Model):

@@ -1,5 +1,6 @@
 from odoo import fields, models
 
+from ..tools.groups import CREDIT_MANAGER
 from ..tools.sms_api_http_gateway import SmsApiHttpGateway
 
 
@@ -33,7 +34,7 @@ class ResCompany(models.Model):
         """The internal users of this company who are Credit Managers."""
         self.ensure_one()
         return (
-            self.env.ref("credit_collections.group_credit_manager")
+            self.env.ref(CREDIT_MANAGER)
             .sudo()
             .all_user_ids.filtered(lambda user: self in user.company_ids and not user.share)
         )

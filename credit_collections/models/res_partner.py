@@ -5,10 +5,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from ..tools.groups import COLLECTIONS_USER, CREDIT_MANAGER, INTERNAL_USERS
 from .credit_risk_policy import MAX_AMOUNT, within
 
 # Credit data is internal: portal users (customers) never read their own score, hold or figures.
-INTERNAL_USERS = "base.group_user"
 
 
 class ResPartner(models.Model):
@@ -62,7 +62,7 @@ class ResPartner(models.Model):
         "credit.kyc.item",
         "partner_id",
         string="KYC Checklist",
-        groups="credit_collections.group_collections_user",
+        groups=COLLECTIONS_USER,
     )
     kyc_status = fields.Selection(
         [
@@ -230,7 +230,7 @@ class ResPartner(models.Model):
         change request too (a duplicate carries no limit: Odoo does not copy it)."""
         for vals in vals_list:
             self._check_credit_limit_value(vals)
-        if self.env.su or self.env.user.has_group("credit_collections.group_credit_manager"):
+        if self.env.su or self.env.user.has_group(CREDIT_MANAGER):
             return super().create(vals_list)
         if any({"credit_hold", "credit_hold_note"} & vals.keys() for vals in vals_list):
             raise AccessError(self.env._("Only a Credit Manager can put a customer on hold."))
@@ -250,7 +250,7 @@ class ResPartner(models.Model):
         if {"credit_hold", "credit_hold_note"} & vals.keys() and not self.env.su:
             self._check_credit_hold_change(vals)
         if "credit_limit" in vals and not self.env.su:
-            if not self.env.user.has_group("credit_collections.group_credit_manager"):
+            if not self.env.user.has_group(CREDIT_MANAGER):
                 vals = dict(vals)
                 self._request_credit_limit(vals.pop("credit_limit"))
                 vals.pop("use_partner_credit_limit", None)
@@ -342,19 +342,29 @@ class ResPartner(models.Model):
         return True
 
     def _check_credit_hold_change(self, vals):
-        if not self.env.user.has_group("credit_collections.group_credit_manager"):
+        if not self.env.user.has_group(CREDIT_MANAGER):
             raise AccessError(self.env._("Only a Credit Manager can put a customer on hold."))
         if "credit_hold" in vals:
-            for partner in self:
-                partner.message_post(
-                    body=self.env._(
-                        "%(user)s %(action)s the credit hold in %(company)s: %(note)s",
-                        user=self.env.user.name,
-                        action=self.env._("set") if vals["credit_hold"] else self.env._("lifted"),
-                        company=self.env.company.name,
-                        note=vals.get("credit_hold_note") or partner.credit_hold_note or "",
-                    )
+            self._log_credit_hold(vals["credit_hold"], vals.get("credit_hold_note"))
+
+    def _credit_set_hold(self, hold, note=False):
+        """Set or lift the credit hold in the current company, for a rule of the addon (the
+        ladder's effect): written as superuser, logged like a Credit Manager's."""
+        self._log_credit_hold(hold, note)
+        self.sudo().write({"credit_hold": hold, "credit_hold_note": note if hold else False})
+
+    def _log_credit_hold(self, hold, note):
+        """The audit trail of a hold set or lifted, on the customer's chatter."""
+        for partner in self:
+            partner.message_post(
+                body=self.env._(
+                    "%(user)s %(action)s the credit hold in %(company)s: %(note)s",
+                    user=self.env.user.name,
+                    action=self.env._("set") if hold else self.env._("lifted"),
+                    company=self.env.company.name,
+                    note=note or partner.credit_hold_note or "",
                 )
+            )
 
     def _request_credit_limit(self, limit):
         self.env["credit.limit.request"].create(
@@ -370,14 +380,15 @@ class ResPartner(models.Model):
             ]
         )
 
-    def _log_credit_limit_change(self, limit):
+    def _log_credit_limit_change(self, limit, detail=None):
+        """The audit trail of a credit limit changed in the current company."""
+        currency = self.env.company.currency_id
         for partner in self:
-            partner.message_post(
-                body=self.env._(
-                    "Credit limit in %(company)s changed from %(old)s to %(new)s by %(user)s.",
-                    company=self.env.company.name,
-                    old=partner.credit_limit,
-                    new=limit,
-                    user=self.env.user.name,
-                )
+            body = self.env._(
+                "Credit limit in %(company)s changed from %(old)s to %(new)s by %(user)s.",
+                company=self.env.company.name,
+                old=currency.format(partner.credit_limit),
+                new=currency.format(limit),
+                user=self.env.user.name,
             )
+            partner.message_post(body=f"{body} {detail}" if detail else body)

@@ -3,7 +3,7 @@ import re
 from odoo import api, models
 from odoo.exceptions import ValidationError
 
-from .kyc_identifier import InvalidIdentifier, compact_identifier
+from ..tools.kyc_identifier import InvalidIdentifier, compact_identifier
 
 IBAN_SHAPE = re.compile(r"^[A-Za-z]{2}\d{2}")
 

@@ -3,10 +3,9 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.groups import CREDIT_MANAGER, INTERNAL_USERS
 from .credit_risk_policy import GRADES
-from .res_partner import INTERNAL_USERS
 
-CREDIT_MANAGER = "credit_collections.group_credit_manager"
 # Orders the credit check let through in this transaction (kept with the transaction, out of
 # reach of a client's context): their confirmation's own write of the state is not checked again.
 CHECKED_ORDERS = "credit_collections.checked_orders"

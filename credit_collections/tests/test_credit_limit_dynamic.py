@@ -115,7 +115,7 @@ class TestManualCreditLimitChange(CreditCollectionsCommon):
     def test_manager_change_applies_and_is_logged(self):
         self.customer.with_user(self.credit_manager).write({"credit_limit": 7000.0})
         self.assertEqual(self.customer.credit_limit, 7000.0)
-        self.assertIn("7000", self.customer.message_ids[:1].body)
+        self.assertIn("7,000.00", self.customer.message_ids[:1].body)
         self.assertIn(self.credit_manager.name, self.customer.message_ids[:1].body)
 
     def test_bad_limit_policy_is_refused(self):

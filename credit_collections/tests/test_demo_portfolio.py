@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import tagged
 
-from odoo.addons.credit_collections.models.credit_demo_portfolio import PORTFOLIO
+from odoo.addons.credit_collections.demo.credit_demo_portfolio import PORTFOLIO
 
 from .common import CreditCollectionsCommon
 

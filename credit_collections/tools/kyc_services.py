@@ -9,7 +9,7 @@ import time
 
 import requests
 
-from ..tools.http_reply import ReplyRefused, read_capped
+from .http_reply import ReplyRefused, read_capped
 
 VIES_DEFAULT_URL = "https://ec.europa.eu/taxation_customs/vies/rest-api"
 # A VIES or bureau answer is a few kilobytes: anything much larger is not one.
