@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 
 from .credit_followup_communication import LETTER_REPORT
@@ -102,7 +104,7 @@ class CreditFollowupCommunication(models.Model):
             "mail.mail_activity_data_todo",
             user_id=followup._collector().id,
             summary=self.env._("Reminder not delivered (%s)", self.level_id.name),
-            note=problem + (f"\n{done}" if done else ""),
+            note=Markup("<br/>").join([*problem.split("\n"), *filter(None, [done])]),
         )
         self.message_post(
             body=self.env._(
