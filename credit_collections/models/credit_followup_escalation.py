@@ -124,8 +124,8 @@ class CreditFollowup(models.Model):
     def _decide(self, today):
         """Decide the level of this batch (one company) and queue the communications due."""
         company = self.company_id.ensure_one()
-        self.env["credit.followup.promise"]._check_due(self, today)
-        self.env["credit.payment.plan"]._check_due(self, today)
+        self.env["credit.followup.promise"]._settle_due(self, today)
+        self.env["credit.payment.plan"]._settle_due(self, today)
         self.env.flush_all()
         self.env["credit.partner.risk"]._refresh(company, self.partner_id.ids, today)
         facts = {row["followup_id"]: row for row in self._facts(company, today)}

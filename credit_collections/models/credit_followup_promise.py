@@ -94,7 +94,7 @@ class CreditFollowupPromise(models.Model):
         self.followup_id._update_pause()
 
     @api.model
-    def _check_due(self, followups, today):
+    def _settle_due(self, followups, today):
         """Settle the open promises of ``followups``: kept once paid, broken once late."""
         promises = self.search([("followup_id", "in", followups.ids), ("state", "=", "open")])
         for promise in promises:

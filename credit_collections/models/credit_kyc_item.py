@@ -87,7 +87,7 @@ class CreditKycItem(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        self._check_protected_write(vals)
+        self._guard_protected_write(vals)
         if "value" not in vals and "check_type" not in vals:
             return super().write(vals)
         for item in self:  # the value is validated against the type it ends up with
@@ -99,7 +99,7 @@ class CreditKycItem(models.Model):
             super(CreditKycItem, item).write(item_vals)
         return True
 
-    def _check_protected_write(self, vals):
+    def _guard_protected_write(self, vals):
         """Check results come from the check, what is required from a Credit Manager, and an
         item stays in its company."""
         if self.env.su:
@@ -121,13 +121,13 @@ class CreditKycItem(models.Model):
             raise ValidationError(str(error)) from error
 
     def action_submit(self):
-        self._check_has_content(
+        self._refuse_without_content(
             self.env._("Attach a document or enter the identifier before submitting: %(items)s")
         )
         self.state = "submitted"
 
     def action_verify(self):
-        self._check_has_content(self.env._("Nothing to verify yet for: %(items)s"))
+        self._refuse_without_content(self.env._("Nothing to verify yet for: %(items)s"))
         self.write(
             {
                 "state": "verified",
@@ -136,7 +136,7 @@ class CreditKycItem(models.Model):
             }
         )
 
-    def _check_has_content(self, message):
+    def _refuse_without_content(self, message):
         """Refuse, with ``message`` naming them, items with neither identifier nor document."""
         if empty := self.filtered(lambda item: not (item.value or item.attachment_ids)):
             raise UserError(message % {"items": ", ".join(empty.mapped("name"))})

@@ -151,12 +151,12 @@ class CreditLimitRequest(models.Model):
 
     def action_approve(self):
         """Apply the requested limits; the requests are closed and the partners' chatter tells."""
-        self._check_decidable()
+        self._guard_decidable()
         self._apply_limits()
         self._set_decision("approved")
 
     def action_reject(self):
-        self._check_decidable()
+        self._guard_decidable()
         if missing := self.filtered(lambda request: not request.decision_note):
             raise UserError(
                 self.env._(
@@ -166,7 +166,7 @@ class CreditLimitRequest(models.Model):
             )
         self._set_decision("rejected")
 
-    def _check_decidable(self):
+    def _guard_decidable(self):
         if not self.env.user.has_group(CREDIT_MANAGER):
             raise AccessError(self.env._("Only a Credit Manager can approve or reject a request."))
         if own := self.filtered(

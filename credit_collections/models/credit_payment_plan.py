@@ -173,7 +173,7 @@ class CreditPaymentPlan(models.Model):
         return unpaid[:1].due_date and unpaid[0].due_date + relativedelta(days=self.grace_days)
 
     @api.model
-    def _check_due(self, followups, today):
+    def _settle_due(self, followups, today):
         """Settle the active plans of ``followups``: mark instalments, missed, completed."""
         plans = self.search([("followup_id", "in", followups.ids), ("state", "=", "active")])
         for plan in plans:

@@ -229,7 +229,7 @@ class ResPartner(models.Model):
         """A new customer's credit limit, typed in by anyone but a Credit Manager, becomes a
         change request too (a duplicate carries no limit: Odoo does not copy it)."""
         for vals in vals_list:
-            self._check_credit_limit_value(vals)
+            self._refuse_bad_credit_limit(vals)
         if self.env.su or self.env.user.has_group(CREDIT_MANAGER):
             return super().create(vals_list)
         if any({"credit_hold", "credit_hold_note"} & vals.keys() for vals in vals_list):
@@ -246,9 +246,9 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         """A credit limit typed in by anyone but a Credit Manager becomes a change request."""
-        self._check_credit_limit_value(vals)
+        self._refuse_bad_credit_limit(vals)
         if {"credit_hold", "credit_hold_note"} & vals.keys() and not self.env.su:
-            self._check_credit_hold_change(vals)
+            self._guard_credit_hold_change(vals)
         if "credit_limit" in vals and not self.env.su:
             if not self.env.user.has_group(CREDIT_MANAGER):
                 vals = dict(vals)
@@ -261,7 +261,7 @@ class ResPartner(models.Model):
         return super().write(vals)
 
     @api.model
-    def _check_credit_limit_value(self, vals):
+    def _refuse_bad_credit_limit(self, vals):
         limit = vals.get("credit_limit")
         if limit is not None and not within(limit, 0, MAX_AMOUNT):
             raise ValidationError(
@@ -341,7 +341,7 @@ class ResPartner(models.Model):
             )
         return True
 
-    def _check_credit_hold_change(self, vals):
+    def _guard_credit_hold_change(self, vals):
         if not self.env.user.has_group(CREDIT_MANAGER):
             raise AccessError(self.env._("Only a Credit Manager can put a customer on hold."))
         if "credit_hold" in vals:

@@ -1,10 +1,24 @@
 from collections import defaultdict
+from typing import NamedTuple
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools.groups import CREDIT_MANAGER, INTERNAL_USERS
 from .credit_risk_policy import GRADES
+
+
+class CreditCheck(NamedTuple):
+    """What the hold rules judge an order on: its invoiced customer in the order's company,
+    the company's policy, the customer's figures, its exposure with the orders confirmed
+    alongside, and the order's amount (company currency)."""
+
+    partner: object
+    policy: object
+    risk: object
+    exposure: float
+    amount: float
+
 
 # Orders the credit check let through in this transaction (kept with the transaction, out of
 # reach of a client's context): their confirmation's own write of the state is not checked again.
@@ -379,59 +393,96 @@ class SaleOrder(models.Model):
         """
         self.ensure_one()
         company = self.company_id
-        partner = self._credit_customer().with_company(company)
-        policy = self.env["credit.risk.policy"]._for_company(company)
-        exposure = risk.exposure + accepted
-        reasons = [
+        check = CreditCheck(
+            partner=self._credit_customer().with_company(company),
+            policy=self.env["credit.risk.policy"]._for_company(company),
+            risk=risk,
+            exposure=risk.exposure + accepted,
+            amount=self._credit_amount_company_currency(),
+        )
+        return [reason for rule in self._credit_rules() for reason in rule(check)]
+
+    def _credit_rules(self):
+        """The hold rules, each a method taking a ``CreditCheck`` and returning its reasons:
+        a module adds its own by extending this list."""
+        return [
+            self._credit_rule_customer_hold,
+            self._credit_rule_limit,
+            self._credit_rule_overdue,
+            self._credit_rule_grade,
+            self._credit_rule_kyc,
+        ]
+
+    def _credit_rule_customer_hold(self, check):
+        """A Credit Manager or the ladder put the customer (or the invoiced one) on hold."""
+        company = self.company_id
+        return [
             self.env._(
                 "%(customer)s is on credit hold: %(note)s",
                 customer=held.display_name,
                 note=held.credit_hold_note or self.env._("no note"),
             )
-            for held in (partner | self.partner_id.commercial_partner_id).sudo()
+            for held in (check.partner | self.partner_id.commercial_partner_id).sudo()
             if held.with_company(company).credit_hold
         ]
-        limit = partner.sudo().credit_limit
-        if policy.hold_over_limit and company.account_use_credit_limit and limit:
-            amount = self._credit_amount_company_currency()
-            if company.currency_id.compare_amounts(amount + exposure, limit) > 0:
-                reasons.append(
-                    self.env._(
-                        "This order (%(amount)s) and the exposure (%(exposure)s) exceed the "
-                        "credit limit of %(limit)s by %(excess)s.",
-                        amount=self._credit_format(amount),
-                        exposure=self._credit_format(exposure),
-                        limit=self._credit_format(limit),
-                        excess=self._credit_format(amount + exposure - limit),
-                    )
-                )
-        if policy.hold_overdue and risk.oldest_days_late > policy.hold_overdue_days:
-            reasons.append(
-                self.env._(
-                    "An invoice is overdue by %(days)s days (more than %(allowed)s); "
-                    "%(overdue)s is overdue in all.",
-                    days=risk.oldest_days_late,
-                    allowed=policy.hold_overdue_days,
-                    overdue=self._credit_format(risk.overdue_amount),
-                )
-            )
-        worst = GRADES.index(policy.hold_worst_grade)
-        if policy.hold_grade and risk.grade and GRADES.index(risk.grade) > worst:
-            reasons.append(
-                self.env._(
-                    "Risk grade %(grade)s (score %(score)s) is worse than %(allowed)s: %(why)s",
-                    grade=risk.grade,
-                    score=risk.score,
-                    allowed=policy.hold_worst_grade,
-                    why=risk.score_reasons.replace("\n", "; "),
-                )
-            )
-        return reasons + self._credit_kyc_hold_reasons(partner, exposure, policy)
 
-    def _credit_kyc_hold_reasons(self, partner, exposure, policy):
+    def _credit_rule_limit(self, check):
+        """This order and the exposure exceed Odoo's credit limit of the customer."""
+        company = self.company_id
+        limit = check.partner.sudo().credit_limit
+        total = check.amount + check.exposure
+        if not (check.policy.hold_over_limit and company.account_use_credit_limit and limit):
+            return []
+        if company.currency_id.compare_amounts(total, limit) <= 0:
+            return []
+        return [
+            self.env._(
+                "This order (%(amount)s) and the exposure (%(exposure)s) exceed the "
+                "credit limit of %(limit)s by %(excess)s.",
+                amount=self._credit_format(check.amount),
+                exposure=self._credit_format(check.exposure),
+                limit=self._credit_format(limit),
+                excess=self._credit_format(total - limit),
+            )
+        ]
+
+    def _credit_rule_overdue(self, check):
+        """An invoice is overdue by more than the policy allows."""
+        policy, risk = check.policy, check.risk
+        if not (policy.hold_overdue and risk.oldest_days_late > policy.hold_overdue_days):
+            return []
+        return [
+            self.env._(
+                "An invoice is overdue by %(days)s days (more than %(allowed)s); "
+                "%(overdue)s is overdue in all.",
+                days=risk.oldest_days_late,
+                allowed=policy.hold_overdue_days,
+                overdue=self._credit_format(risk.overdue_amount),
+            )
+        ]
+
+    def _credit_rule_grade(self, check):
+        """The customer's risk grade is worse than the policy accepts."""
+        policy, risk = check.policy, check.risk
+        worst = GRADES.index(policy.hold_worst_grade)
+        if not (policy.hold_grade and risk.grade and GRADES.index(risk.grade) > worst):
+            return []
+        return [
+            self.env._(
+                "Risk grade %(grade)s (score %(score)s) is worse than %(allowed)s: %(why)s",
+                grade=risk.grade,
+                score=risk.score,
+                allowed=policy.hold_worst_grade,
+                why=risk.score_reasons.replace("\n", "; "),
+            )
+        ]
+
+    def _credit_rule_kyc(self, check):
+        """KYC is incomplete and the exposure goes above what is allowed without it."""
+        partner, policy = check.partner, check.policy
         if not policy.hold_kyc or partner.kyc_status == "complete":
             return []
-        total = exposure + self._credit_amount_company_currency()
+        total = check.exposure + check.amount
         if self.company_id.currency_id.compare_amounts(total, policy.kyc_free_exposure) <= 0:
             return []
         return [
