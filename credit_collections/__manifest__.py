@@ -14,6 +14,7 @@
         "security/credit_collections_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "data/credit_risk_policy_data.xml",
         "data/credit_kyc_template_data.xml",
         "data/credit_followup_data.xml",
         "views/credit_limit_request_views.xml",

@@ -5,6 +5,8 @@ from . import credit_kyc_item
 from . import credit_limit_request
 from . import credit_partner_risk
 from . import credit_partner_risk_freshness
+from . import credit_partner_risk_commitments
+from . import credit_partner_risk_bureau
 from . import res_partner
 from . import sale_order
 from . import sale_order_line

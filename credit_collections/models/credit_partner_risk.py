@@ -16,6 +16,11 @@ AGING_BUCKETS = [
     ("amount_late_120_plus", 121, None),
 ]
 RECENT_DAYS = 91  # the "recent quarter" of the payment trend
+# Figures contributed by the layers above (``_figure_contributions``), and their value when none.
+CONTRIBUTED_DEFAULTS = {
+    "broken_promise_count": SQL("0"),
+    "external_score": SQL("NULL::double precision"),
+}
 
 # Penalty of each risk factor, from 0 to 1, over the columns of the ``behaviour`` CTE.
 PENALTIES = {
@@ -341,6 +346,7 @@ class CreditPartnerRisk(models.Model):
                 SELECT unnest(%(partner_ids)s::int[]) AS partner_id
             ),
             %(figure_ctes)s,
+            %(contributed_ctes)s
             behaviour AS (
                 SELECT partners.partner_id,
                        %(bucket_values)s,
@@ -355,11 +361,10 @@ class CreditPartnerRisk(models.Model):
                        COALESCE(payments.paid_invoice_count, 0) AS paid_invoice_count,
                        GREATEST(COALESCE(aging.oldest_days_late, 0), 0) AS oldest_days_late,
                        COALESCE(aging.dispute_count, 0) AS dispute_count,
-                       COALESCE(broken.broken_count, 0) AS broken_promise_count,
+                       %(contributed_values)s,
                        %(today)s::date - history.first_invoice_date AS account_age_days,
                        payments.recent_days_late - payments.earlier_days_late AS trend_days,
-                       COALESCE(sales.avg_monthly_sales, 0) AS avg_monthly_sales,
-                       bureau.external_score
+                       COALESCE(sales.avg_monthly_sales, 0) AS avg_monthly_sales
                   FROM partners
                   LEFT JOIN aging ON aging.partner_id = partners.partner_id
                   LEFT JOIN drafts ON drafts.partner_id = partners.partner_id
@@ -367,8 +372,7 @@ class CreditPartnerRisk(models.Model):
                   LEFT JOIN payments ON payments.partner_id = partners.partner_id
                   LEFT JOIN history ON history.partner_id = partners.partner_id
                   LEFT JOIN sales ON sales.partner_id = partners.partner_id
-                  LEFT JOIN bureau ON bureau.partner_id = partners.partner_id
-                  LEFT JOIN broken ON broken.partner_id = partners.partner_id
+                  %(contributed_joins)s
             ),
             penalized AS (
                 SELECT behaviour.*, %(penalties)s FROM behaviour
@@ -405,6 +409,7 @@ class CreditPartnerRisk(models.Model):
             today=today,
             uid=self.env.uid,
             figure_ctes=self._figure_ctes(company, partner_ids, today, policy),
+            **self._contributed_sql(company, partner_ids, today, policy),
             bucket_values=SQL(", ").join(
                 SQL("COALESCE(aging.%s, 0) AS %s", name, name)
                 for name in (SQL.identifier(name) for name, _first, _last in AGING_BUCKETS)
@@ -427,6 +432,46 @@ class CreditPartnerRisk(models.Model):
                 for name in names
             ),
         )
+
+    def _figure_contributions(self, company, partner_ids, today, policy):
+        """Figures the layers above contribute to the risk, each ``{column: (CTE name, CTE,
+        value)}``: the CTE gives one row per ``partner_id``, the value reads it. The follow-up
+        adds its broken commitments, KYC its bureau score, each from its own file; without
+        them a column takes its ``CONTRIBUTED_DEFAULTS``."""
+        return {}
+
+    @staticmethod
+    def _lookback_start(today, policy):
+        """The first day of the payment history the figures read."""
+        return today - relativedelta(months=policy.lookback_months)
+
+    def _contributed_sql(self, company, partner_ids, today, policy):
+        contributions = self._figure_contributions(company, partner_ids, today, policy)
+        ctes = {name: cte for name, cte, _value in contributions.values()}
+        return {
+            "contributed_ctes": SQL("").join(
+                SQL("%s AS (%s),", SQL.identifier(name), cte) for name, cte in ctes.items()
+            ),
+            "contributed_values": SQL(", ").join(
+                SQL(
+                    "COALESCE(%s, %s) AS %s",
+                    contributions[column][2],
+                    default,
+                    SQL.identifier(column),
+                )
+                if column in contributions
+                else SQL("%s AS %s", default, SQL.identifier(column))
+                for column, default in CONTRIBUTED_DEFAULTS.items()
+            ),
+            "contributed_joins": SQL(" ").join(
+                SQL(
+                    "LEFT JOIN %s ON %s.partner_id = partners.partner_id",
+                    SQL.identifier(name),
+                    SQL.identifier(name),
+                )
+                for name in ctes
+            ),
+        }
 
     def _figure_ctes(self, company, partner_ids, today, policy):
         """CTEs ``aging``, ``drafts``, ``orders``, ``payments``, ``history``... by partner."""
@@ -512,29 +557,6 @@ class CreditPartnerRisk(models.Model):
                    AND invoice_date >= %(lookback_start)s
                  GROUP BY partner_id
             ),
-            broken AS (  -- promises to pay and payment plans broken in the look-back
-                SELECT followup.partner_id, COUNT(*) AS broken_count
-                  FROM credit_followup followup
-                  JOIN (SELECT followup_id, broken_on FROM credit_followup_promise
-                         WHERE state = 'broken'
-                        UNION ALL
-                        SELECT followup_id, broken_on FROM credit_payment_plan
-                         WHERE state = 'broken') commitment
-                    ON commitment.followup_id = followup.id
-                 WHERE followup.company_id = %(company_id)s
-                   AND followup.partner_id = ANY(%(partner_ids)s)
-                   AND commitment.broken_on >= %(lookback_start)s
-                 GROUP BY followup.partner_id
-            ),
-            bureau AS (
-                SELECT DISTINCT ON (partner_id) partner_id, external_score
-                  FROM credit_kyc_item
-                 WHERE company_id = %(company_id)s
-                   AND check_type = 'bureau'
-                   AND state = 'verified'
-                   AND partner_id = ANY(%(partner_ids)s)
-                 ORDER BY partner_id, verified_on DESC NULLS LAST, id DESC
-            ),
             drafts AS (
                 SELECT move.commercial_partner_id AS partner_id,
                        SUM(move.amount_total_signed) AS draft_invoice_amount
@@ -594,7 +616,7 @@ class CreditPartnerRisk(models.Model):
             company_id=company.id,
             partner_ids=partner_ids,
             today=today,
-            lookback_start=today - relativedelta(months=policy.lookback_months),
+            lookback_start=self._lookback_start(today, policy),
             lookback_months=policy.lookback_months,
             recent_start=today - relativedelta(days=RECENT_DAYS),
             digits=company.currency_id.decimal_places,

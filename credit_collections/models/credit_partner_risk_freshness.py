@@ -22,7 +22,8 @@ class CreditPartnerRisk(models.Model):
     a mark committed while a refresh runs is kept for the next one.
     """
 
-    _inherit = "credit.partner.risk"
+    # Extended by concern, one file each: freshness, the follow-up's and KYC's contributions.
+    _inherit = "credit.partner.risk"  # pylint: disable=consider-merging-classes-inherited
 
     def init(self):
         result = super().init()

@@ -330,15 +330,22 @@ class CreditRiskPolicy(models.Model):
 
     @api.model
     def _for_company(self, company):
-        """The company's policy, created with the defaults the first time it is needed.
+        """The company's policy (created with the company, or with the addon for the companies
+        it found). Every confirmation asks for it: its id is cached, a policy is never deleted."""
+        return self.sudo().browse(self._policy_id(company.id))
 
-        Every confirmation asks for it: its id is cached, since a policy is never deleted.
-        """
-        policy = self.sudo().browse(self._policy_id(company.id))
-        if not policy.exists():
-            self.env.registry.clear_cache()
-            policy = self.sudo().create({"company_id": company.id})
-        return policy
+    @api.model
+    def _create_for_all_companies(self):
+        """At installation (a data file): the companies that exist already."""
+        companies = self.env["res.company"].search([])  # pylint: disable=no-search-all
+        self._create_for(companies)
+
+    @api.model
+    def _create_for(self, companies):
+        """A policy with the defaults for each of ``companies`` that has none."""
+        existing = self.sudo().search([("company_id", "in", companies.ids)]).company_id
+        self.sudo().create([{"company_id": company.id} for company in companies - existing])
+        self.env.registry.clear_cache()
 
     @api.model
     @tools.ormcache("company_id")
@@ -348,7 +355,7 @@ class CreditRiskPolicy(models.Model):
 
     @api.model
     def _action_open_current(self):
-        """Open the current company's policy (created with the defaults on first use)."""
+        """Open the current company's policy."""
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,

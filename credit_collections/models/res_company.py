@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..tools.groups import CREDIT_MANAGER
 from ..tools.sms_api_http_gateway import SmsApiHttpGateway
@@ -6,7 +6,7 @@ from ..tools.sms_api_http_gateway import SmsApiHttpGateway
 
 class ResCompany(models.Model):
     """A generic HTTP SMS gateway beside Odoo's IAP and Twilio providers; the company's
-    Credit Managers, who decide holds and limits."""
+    Credit Managers, who decide holds and limits; its risk policy, created with it."""
 
     _inherit = "res.company"
 
@@ -23,6 +23,12 @@ class ResCompany(models.Model):
     sms_gateway_max_attempts = fields.Integer(
         string="SMS Gateway Attempts", default=3, groups="base.group_system"
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env["credit.risk.policy"]._create_for(companies)
+        return companies
 
     def _get_sms_api_class(self):
         self.ensure_one()

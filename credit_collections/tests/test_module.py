@@ -67,3 +67,17 @@ class TestModule(TransactionCase):
         for test_file in tests_dir.glob("test_*.py"):
             with self.subTest(test_file=test_file.name):
                 self.assertIn(f"from . import {test_file.stem}\n", imported)
+
+    def test_a_new_company_gets_its_risk_policy(self):
+        """Created with the company (and at installation for those found): never inside a
+        compute or a confirmation."""
+        policies = self.env["credit.risk.policy"]
+        self.assertEqual(
+            policies.search([]).company_id, self.env["res.company"].search([]), "one each"
+        )
+        company = self.env["res.company"].create({"name": "Credit New Company"})
+        policy = policies._for_company(company)
+        self.assertEqual(policy.company_id, company)
+        self.assertEqual(
+            policy.lookback_months, policies.default_get(["lookback_months"])["lookback_months"]
+        )
