@@ -51,7 +51,13 @@ class CreditFollowupCommitment(models.AbstractModel):
             raise UserError(
                 self.env._("A promise or a plan stays with the customer it was agreed with.")
             )
-        return super().write(vals)
+        result = super().write(vals)
+        if vals.get("state") == "broken":  # the risk figures count broken commitments
+            by_company = {}
+            for commitment in self:
+                by_company.setdefault(commitment.company_id.id, set()).add(commitment.partner_id.id)
+            self.env["credit.partner.risk"].sudo()._mark_stale(by_company)
+        return result
 
     @api.model
     def _cover_overdue(self, vals):

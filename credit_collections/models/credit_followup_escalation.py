@@ -127,7 +127,7 @@ class CreditFollowup(models.Model):
         self.env["credit.followup.promise"]._settle_due(self, today)
         self.env["credit.payment.plan"]._settle_due(self, today)
         self.env.flush_all()
-        self.env["credit.partner.risk"]._refresh(company, self.partner_id.ids, today)
+        self.env["credit.partner.risk"]._refresh_unless_fresh(company, self.partner_id.ids, today)
         facts = {row["followup_id"]: row for row in self._facts(company, today)}
         values, to_queue = [], []
         for followup in self:

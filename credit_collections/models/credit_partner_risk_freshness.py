@@ -103,6 +103,37 @@ class CreditPartnerRisk(models.Model):
         return refreshed
 
     @api.model
+    def _refresh_unless_fresh(self, company, partner_ids, today):
+        """Refresh those of the customers not computed on ``today`` or marked stale since (marks
+        committed, or pending in this transaction): a run after the nightly refresh, or before
+        it, leaves each customer computed once."""
+        pending = self.env.cr.precommit.data.get(PENDING_MARKS, {}).get(company.id, set())
+        pending_ids = self.env["res.partner"].browse(pending).commercial_partner_id.ids
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT customer.id
+                  FROM unnest(%(partner_ids)s::int[]) AS customer(id)
+                 WHERE customer.id = ANY(%(pending_ids)s)
+                    OR NOT EXISTS (
+                       SELECT 1 FROM credit_partner_risk risk
+                        WHERE risk.partner_id = customer.id AND risk.company_id = %(company)s
+                          AND risk.computed_on = %(today)s)
+                    OR EXISTS (
+                       SELECT 1 FROM %(marks)s mark
+                        WHERE mark.partner_id = customer.id AND mark.company_id = %(company)s)
+                """,
+                partner_ids=list(partner_ids),
+                pending_ids=pending_ids,
+                company=company.id,
+                today=today,
+                marks=SQL.identifier(MARKS_TABLE),
+            )
+        )
+        stale = [partner_id for (partner_id,) in rows]
+        return self._refresh(company, stale, today) if stale else self.browse()
+
+    @api.model
     def _claim_and_refresh(self, limit, after_batch):
         """Claim a batch of marks and refresh their customers: how many customers were marked,
         and the refreshed rows."""

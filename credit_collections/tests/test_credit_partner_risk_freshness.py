@@ -98,3 +98,19 @@ class TestCreditFiguresFreshness(CreditCollectionsCommon):
         marked = self.env["credit.partner.risk"]._marked_partner_ids(self.other_company)
         self.assertEqual(marked, self.customer.ids)
         self.assertFalse(self.env["credit.partner.risk"]._marked_partner_ids(self.company))
+
+    def test_the_ladder_recomputes_only_what_changed_since_today_s_refresh(self):
+        """The escalation run on top of the nightly refresh leaves each customer computed once,
+        unless its ledger changed since (a mark committed or pending)."""
+        risks = self.env["credit.partner.risk"]
+        ids = self.customer.ids
+        self.assertFalse(risks._refresh_unless_fresh(self.company, ids, self.today), "fresh")
+        self._pay(self.invoice, 400.0)  # marked, not committed yet
+        self.assertEqual(
+            risks._refresh_unless_fresh(self.company, ids, self.today), self._figures()
+        )
+        self.assertEqual(self._figures().open_amount, 600.0)
+        self.env.cr.flush()  # the mark committed, not yet claimed by the cron
+        self.assertTrue(risks._refresh_unless_fresh(self.company, ids, self.today))
+        self._settle()
+        self.assertFalse(risks._refresh_unless_fresh(self.company, ids, self.today))
