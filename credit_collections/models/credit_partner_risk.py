@@ -474,7 +474,9 @@ class CreditPartnerRisk(models.Model):
         }
 
     def _figure_ctes(self, company, partner_ids, today, policy):
-        """CTEs ``aging``, ``drafts``, ``orders``, ``payments``, ``history``... by partner."""
+        """The CTEs of the figures by partner: the ledger's (``aging``), the payment
+        behaviour's (``payments``, ``history``, ``sales``), the exposure's (``drafts``,
+        ``orders``)."""
         bucket_sums = SQL(", ").join(
             SQL(
                 "COALESCE(SUM(amount_residual) FILTER (WHERE %s), 0) AS %s",
@@ -483,6 +485,25 @@ class CreditPartnerRisk(models.Model):
             )
             for name, first, last in AGING_BUCKETS
         )
+        params = {
+            "company_id": company.id,
+            "partner_ids": partner_ids,
+            "today": today,
+            "lookback_start": self._lookback_start(today, policy),
+            "lookback_months": policy.lookback_months,
+            "recent_start": today - relativedelta(days=RECENT_DAYS),
+            "digits": company.currency_id.decimal_places,
+            "bucket_sums": bucket_sums,
+            "overdue_item": OVERDUE_ITEM,
+            "receivables": receivable_items(company.id, partner_ids),
+        }
+        return SQL(",").join(
+            [self._ledger_ctes(params), self._behaviour_ctes(params), self._exposure_ctes(params)]
+        )
+
+    @staticmethod
+    def _ledger_ctes(params):
+        """``receivables``, ``open_items`` and ``aging``: what is open, overdue, disputed."""
         return SQL(
             """
             receivables AS (%(receivables)s),
@@ -502,7 +523,17 @@ class CreditPartnerRisk(models.Model):
                        ) AS dispute_count
                   FROM open_items
                  GROUP BY partner_id
-            ),
+            )
+            """,
+            **params,
+        )
+
+    @staticmethod
+    def _behaviour_ctes(params):
+        """``payments``, ``history`` and ``sales``: how the customer pays, since when, how much
+        it buys."""
+        return SQL(
+            """
             payments_applied AS (  -- payments applied to invoices: credit notes and
                                    -- write-offs settle an invoice, they do not pay it
                 SELECT receivables.partner_id, receivables.move_id, partial.amount,
@@ -556,7 +587,16 @@ class CreditPartnerRisk(models.Model):
                  WHERE move_type IN ('out_invoice', 'out_refund')
                    AND invoice_date >= %(lookback_start)s
                  GROUP BY partner_id
-            ),
+            )
+            """,
+            **params,
+        )
+
+    @staticmethod
+    def _exposure_ctes(params):
+        """``drafts`` and ``orders``: draft invoices and what is ordered, not invoiced yet."""
+        return SQL(
+            """
             drafts AS (
                 SELECT move.commercial_partner_id AS partner_id,
                        SUM(move.amount_total_signed) AS draft_invoice_amount
@@ -613,16 +653,7 @@ class CreditPartnerRisk(models.Model):
                  GROUP BY confirmed_orders.partner_id
             )
             """,
-            company_id=company.id,
-            partner_ids=partner_ids,
-            today=today,
-            lookback_start=self._lookback_start(today, policy),
-            lookback_months=policy.lookback_months,
-            recent_start=today - relativedelta(days=RECENT_DAYS),
-            digits=company.currency_id.decimal_places,
-            bucket_sums=bucket_sums,
-            overdue_item=OVERDUE_ITEM,
-            receivables=receivable_items(company.id, partner_ids),
+            **params,
         )
 
     @staticmethod
