@@ -1,13 +1,16 @@
+import logging
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
 
 from .credit_followup_communication import LETTER_REPORT
 
+_logger = logging.getLogger(__name__)
+
 CHANGED_DELIVERIES = "credit_collections.changed_deliveries"
 
 # Odoo's statuses of a notification (``mail.notification``), email and SMS alike.
-SENDING = ("ready", "process")
 DELIVERED = ("sent", "pending")  # handed to the mail server / accepted by the SMS provider
 PROBLEMS = ("bounce", "exception", "canceled")  # bounced, failed for good, blacklisted
 
@@ -84,11 +87,11 @@ class CreditFollowupCommunication(models.Model):
 
     @staticmethod
     def _status_of(statuses):
+        if not statuses:
+            return "none"
         if statuses & set(PROBLEMS):
             return "problem"
-        if statuses & set(SENDING):
-            return "sending"
-        return "delivered" if statuses else "none"
+        return "delivered" if statuses <= set(DELIVERED) else "sending"
 
     def _on_delivery_problem(self, notifications):
         self.ensure_one()
@@ -97,7 +100,7 @@ class CreditFollowupCommunication(models.Model):
             for notif in notifications
             if notif.notification_status in PROBLEMS
         )
-        done = self._fall_back() if not self.fallback_done else ""
+        done = self._safe_fall_back() if not self.fallback_done else ""
         self.write({"delivery_problem": problem, "fallback_done": True})
         followup = self.followup_id
         followup.activity_schedule(
@@ -123,6 +126,20 @@ class CreditFollowupCommunication(models.Model):
             or notification.notification_status
         )
         return f"{notification.res_partner_id.display_name or notification.sms_number}: {reason}"
+
+    def _safe_fall_back(self):
+        """The fallback, without ever failing the transaction that found the problem (the mail
+        or SMS queue's, at its commit: a failure there would send its batch again)."""
+        self.env.flush_all()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                done = self._fall_back()
+                self.env.flush_all()
+        except Exception as error:  # pylint: disable=broad-except
+            _logger.exception("Follow-up communication %s: fallback failed", self.id)
+            self.env.invalidate_all(flush=False)
+            return self.env._("Fallback failed: %s", error)
+        return done
 
     def _fall_back(self):
         """Reach the customer another way, as the ladder says: what was done."""

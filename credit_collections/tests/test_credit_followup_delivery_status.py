@@ -1,5 +1,7 @@
 from datetime import timedelta
+from unittest.mock import patch
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from odoo.addons.mail.tests.common import MockEmail
@@ -104,3 +106,19 @@ class TestFollowupDeliveryStatus(FollowupCommon, MockEmail):
             },
         )
         self.env.cr.flush()
+
+    def test_a_failing_fallback_never_fails_the_queue(self):
+        """The letter cannot be rendered: the problem is still recorded and the collector told,
+        and the mail queue's transaction goes on."""
+        self.standard.delivery_fallback = "letter"
+        customer = self._customer("Unprintable")
+        followup, communication = self._first_reminder(customer)
+        broken_renderer = patch.object(
+            type(communication), "_render_pdf", side_effect=UserError("wkhtmltopdf is missing")
+        )
+        with broken_renderer:
+            self._bounce(communication.message_id, customer)
+        self.assertEqual(communication.delivery_status, "problem")
+        self.assertTrue(followup.delivery_problem)
+        self.assertIn("Fallback failed", followup.activity_ids.note)
+        self.assertFalse(communication.letter_attachment_id)
