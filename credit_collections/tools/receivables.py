@@ -75,9 +75,12 @@ def overdue_items_domain(today):
 
 
 # What a communication of a level covers, over a query exposing ``amount_residual``,
-# ``days_late`` and the level's ``offset_days``: the overdue items, or those due soon for a level
-# before the due date (a courtesy reminder).
-COVERED_ITEM = SQL("amount_residual > 0 AND days_late >= LEAST(offset_days, 1)")
+# ``no_followup``, ``days_late`` and the level's ``offset_days``: the overdue items, or those due
+# soon for a level before the due date (a courtesy reminder); never a disputed one.
+COVERED_ITEM = SQL(
+    "amount_residual > 0 AND NOT COALESCE(no_followup, FALSE)"
+    " AND days_late >= LEAST(offset_days, 1)"
+)
 
 
 def covered_items_domain(today, offset_days):
