@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
@@ -38,6 +40,25 @@ class TestSaleCreditHold(CreditCollectionsCommon):
             "exceed the credit limit of $\xa05,000.00 by $\xa0500.00", order.credit_hold_reasons
         )
         self.assertIn("Credit hold", order.message_ids[0].body)
+
+    def test_a_module_adds_its_own_hold_rule(self):
+        """``_credit_rules`` is the extension point: a rule added there holds like the others,
+        given the same figures."""
+        SaleOrder = type(self.env["sale.order"])
+        rules = SaleOrder._credit_rules
+        seen = []
+
+        def house_rule(check):
+            seen.append((check.partner, check.exposure, check.amount))
+            return ["Orders above 1,000 need the director's nod."] if check.amount > 1000 else []
+
+        with patch.object(SaleOrder, "_credit_rules", lambda order: [*rules(order), house_rule]):
+            small, large = self._quotation(500.0), self._quotation(1500.0)
+            self.assertIs(small.action_confirm(), True)
+            large.action_confirm()
+        self.assertEqual(large.state, "draft")
+        self.assertIn("director's nod", large.credit_hold_reasons)
+        self.assertEqual(seen[-1], (self.customer, 3500.0, 1500.0), "the small order counts")
 
     def test_order_within_limit_is_confirmed(self):
         order = self._quotation(2000.0)
