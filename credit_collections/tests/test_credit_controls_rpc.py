@@ -75,3 +75,13 @@ class TestCreditControlsOverRpc(CreditCollectionsCommon, HttpCase):
         self.order.invalidate_recordset()
         self.assertTrue(self.order.credit_hold, "held, not confirmed")
         self.assertEqual(self.order.state, "draft")
+
+    def test_release_wizard_refused_on_an_order_the_user_may_not_release(self):
+        """The wizard opened over RPC on another salesperson's order shows nothing of it."""
+        other = self._sale_order(self.customer, quantity=1, price=10.0, confirm=False)
+        other.sudo().write({"credit_hold": True, "credit_hold_reasons": "Secret figures"})
+        with self.assertRaises(JsonRpcException) as caught:
+            self._call(
+                "credit.hold.release.wizard", "create", {"order_id": other.id, "reason": "Peek"}
+            )
+        self.assertEqual(caught.exception.args[0], "odoo.exceptions.AccessError")
