@@ -101,9 +101,7 @@ class CreditDemoPortfolio(models.AbstractModel):
             finish = getattr(self, f"_finish_{customer.profile}", None)
             if finish:
                 finish(partner, invoices_by_partner[partner], product, today)
-        risks = self.env["credit.partner.risk"]
-        risks._refresh(company, partners.ids, today)
-        risks._propose_limits(company, partners.ids)
+        self.env["credit.partner.risk"]._refresh_nightly_batch(company, partners.ids, today)
         return partners
 
     def _demo_partners(self):

@@ -7,6 +7,7 @@ from . import credit_partner_risk
 from . import credit_partner_risk_freshness
 from . import credit_partner_risk_commitments
 from . import credit_partner_risk_bureau
+from . import credit_partner_risk_limits
 from . import res_partner
 from . import sale_order
 from . import sale_order_line
@@ -16,7 +17,6 @@ from . import credit_followup_policy
 from . import credit_followup_level
 from . import credit_delinquency_category
 from . import credit_followup
-from . import credit_followup_escalation
 from . import credit_followup_communication
 from . import credit_followup_communication_delivery
 from . import mail_notification

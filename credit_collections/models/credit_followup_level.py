@@ -24,10 +24,11 @@ class CreditFollowupLevel(models.Model):
         required=True,
         help="Negative for a courtesy reminder before the due date.",
     )
-    min_amount = fields.Float(
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
+    min_amount = fields.Monetary(
         string="Minimum Amount",
-        digits="Account",
-        help="In company currency: smaller balances do not reach this level.",
+        help="In the currency of the company dunned (a shared ladder: of each company): "
+        "smaller balances do not reach this level.",
     )
     trigger = fields.Selection(
         [("auto", "Automatic"), ("manual", "Manual")],
@@ -86,6 +87,11 @@ class CreditFollowupLevel(models.Model):
         "CHECK (offset_days BETWEEN -365 AND 3650)",
         "A level comes at most a year before the due date and ten years after it.",
     )
+
+    @api.depends("company_id")
+    def _compute_currency_id(self):
+        for level in self:
+            level.currency_id = (level.company_id or self.env.company).currency_id
 
     @api.constrains(
         "send_email",

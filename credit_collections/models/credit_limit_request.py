@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from ..tools.groups import CREDIT_MANAGER
 
@@ -204,6 +205,41 @@ class CreditLimitRequest(models.Model):
             partner.sudo().write(
                 {"credit_limit": request.requested_limit, "use_partner_credit_limit": True}
             )
+
+    @api.model
+    def _propose_for_customers(self, company, partner_ids):
+        """Propose the suggested limits of ``partner_ids`` in ``company`` that differ from the
+        customers' current ones (see :meth:`_propose_from_risks`)."""
+        policy = self.env["credit.risk.policy"]._for_company(company)
+        if policy.limit_mode == "off":
+            return self.browse()
+        partners = self.env["res.partner"].with_company(company)
+        default = partners._fields["credit_limit"].get_company_dependent_fallback(partners) or 0.0
+        # A superset of the customers whose limit may change: those with a limit of their own,
+        # and young accounts (for the starter limit); the exact rules are _proposed_change's.
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT risk.id
+                  FROM credit_partner_risk risk
+                  JOIN res_partner partner ON partner.id = risk.partner_id
+                 WHERE risk.company_id = %(company_id)s
+                   AND risk.partner_id = ANY(%(partner_ids)s)
+                   AND risk.suggested_limit IS DISTINCT FROM
+                       COALESCE((partner.credit_limit ->> %(company_key)s)::numeric, %(default)s)
+                   AND (partner.credit_limit ? %(company_key)s
+                        OR risk.account_age_days IS NULL
+                        OR risk.account_age_days < %(starter_days)s)
+                """,
+                company_id=company.id,
+                partner_ids=list(partner_ids),
+                company_key=str(company.id),
+                default=default,
+                starter_days=policy.starter_days,
+            )
+        )
+        risks = self.env["credit.partner.risk"].browse([risk_id for (risk_id,) in rows])
+        return self.sudo()._propose_from_risks(risks)
 
     @api.model
     def _propose_from_risks(self, risks):

@@ -3,18 +3,9 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
-from ..tools.receivables import OVERDUE_ITEM, receivable_items
+from ..tools.receivables import AGING_BUCKETS, OVERDUE_ITEM, days_late_between, receivable_items
 from .credit_risk_policy import GRADES, RISK_FACTORS
 
-# Aging buckets: (field, first day late, last day late); None is open-ended. Not due is <= 0.
-AGING_BUCKETS = [
-    ("amount_not_due", None, 0),
-    ("amount_late_1_30", 1, 30),
-    ("amount_late_31_60", 31, 60),
-    ("amount_late_61_90", 61, 90),
-    ("amount_late_91_120", 91, 120),
-    ("amount_late_120_plus", 121, None),
-]
 RECENT_DAYS = 91  # the "recent quarter" of the payment trend
 # Figures contributed by the layers above (``_figure_contributions``), and their value when none.
 CONTRIBUTED_DEFAULTS = {
@@ -252,44 +243,15 @@ class CreditPartnerRisk(models.Model):
         remaining = sum(len(partner_ids) for _company, partner_ids in work)
         for company, partner_ids in work:
             for batch in split_every(batch_size, partner_ids, list):
-                self._refresh(company, batch, today)
-                self._propose_limits(company, batch)
+                self._refresh_nightly_batch(company, batch, today)
                 remaining -= len(batch)
                 if not progress(len(batch), remaining=remaining):
                     return
 
-    def _propose_limits(self, company, partner_ids):
-        """Propose the suggested limits that differ from the customers' current ones."""
-        policy = self.env["credit.risk.policy"]._for_company(company)
-        if policy.limit_mode == "off":
-            return
-        partners = self.env["res.partner"].with_company(company)
-        default = partners._fields["credit_limit"].get_company_dependent_fallback(partners) or 0.0
-        # A superset of the customers whose limit may change: those with a limit of their own,
-        # and young accounts (for the starter limit); the exact rules are the request's.
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT risk.id
-                  FROM credit_partner_risk risk
-                  JOIN res_partner partner ON partner.id = risk.partner_id
-                 WHERE risk.company_id = %(company_id)s
-                   AND risk.partner_id = ANY(%(partner_ids)s)
-                   AND risk.suggested_limit IS DISTINCT FROM
-                       COALESCE((partner.credit_limit ->> %(company_key)s)::numeric, %(default)s)
-                   AND (partner.credit_limit ? %(company_key)s
-                        OR risk.account_age_days IS NULL
-                        OR risk.account_age_days < %(starter_days)s)
-                """,
-                company_id=company.id,
-                partner_ids=list(partner_ids),
-                company_key=str(company.id),
-                default=default,
-                starter_days=policy.starter_days,
-            )
-        )
-        risks = self.browse([risk_id for (risk_id,) in rows])
-        self.env["credit.limit.request"].sudo()._propose_from_risks(risks)
+    def _refresh_nightly_batch(self, company, partner_ids, today):
+        """One batch of the nightly run. The layers above the figures (limit proposals) extend
+        it to act on the fresh rows in the same transaction."""
+        return self._refresh(company, partner_ids, today)
 
     def _stale_partner_ids(self, company, today):
         """Customers with receivable items, draft invoices, orders or figures in ``company``."""
@@ -480,7 +442,7 @@ class CreditPartnerRisk(models.Model):
         bucket_sums = SQL(", ").join(
             SQL(
                 "COALESCE(SUM(amount_residual) FILTER (WHERE %s), 0) AS %s",
-                self._days_late_condition(first, last),
+                days_late_between(first, last),
                 SQL.identifier(name),
             )
             for name, first, last in AGING_BUCKETS
@@ -693,11 +655,3 @@ class CreditPartnerRisk(models.Model):
             ),
             GRADES[-1],
         )
-
-    @staticmethod
-    def _days_late_condition(first, last):
-        if first is None:
-            return SQL("days_late <= %s", last)
-        if last is None:
-            return SQL("days_late >= %s", first)
-        return SQL("days_late BETWEEN %s AND %s", first, last)

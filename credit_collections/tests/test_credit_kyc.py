@@ -158,7 +158,7 @@ class TestCreditKyc(CreditCollectionsCommon):
         policy.write({"kyc_free_exposure": 1500.0, "starter_limit": 2000.0})
         self.company.account_use_credit_limit = True
         self.env["credit.partner.risk"]._refresh(self.company, self.customer.ids)
-        self.env["credit.partner.risk"]._propose_limits(self.company, self.customer.ids)
+        self.env["credit.limit.request"]._propose_for_customers(self.company, self.customer.ids)
         self.assertEqual(self.customer.credit_limit, 1500.0)
 
     def test_review_interval_follows_the_grade(self):

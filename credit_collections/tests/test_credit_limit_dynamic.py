@@ -23,7 +23,7 @@ class TestDynamicCreditLimit(CreditCollectionsCommon):
         """Recompute the figures and propose limits, as the nightly run does."""
         partner = partner or self.partner
         risk = self._refreshed_risk(partner)
-        self.env["credit.partner.risk"]._propose_limits(self.company, partner.ids)
+        self.env["credit.limit.request"]._propose_for_customers(self.company, partner.ids)
         return risk
 
     def _requests(self, partner=None, **domain):

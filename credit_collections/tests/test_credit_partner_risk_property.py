@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 from odoo import Command
 from odoo.tests import tagged
 
-from odoo.addons.credit_collections.models.credit_partner_risk import AGING_BUCKETS
+from odoo.addons.credit_collections.tools.receivables import AGING_BUCKETS
 
 from .common import CreditCollectionsCommon
 

@@ -15,12 +15,36 @@ from datetime import timedelta
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+# Aging buckets: (field, first day late, last day late); None is open-ended. Not due is <= 0.
+AGING_BUCKETS = [
+    ("amount_not_due", None, 0),
+    ("amount_late_1_30", 1, 30),
+    ("amount_late_31_60", 31, 60),
+    ("amount_late_61_90", 61, 90),
+    ("amount_late_91_120", 91, 120),
+    ("amount_late_120_plus", 121, None),
+]
 
-def receivable_items(company_id, partner_ids=None, open_only=False):
+
+def days_late_between(first, last):
+    """SQL over a query exposing ``days_late``: the condition of one aging bucket."""
+    if first is None:
+        return SQL("days_late <= %s", last)
+    if last is None:
+        return SQL("days_late >= %s", first)
+    return SQL("days_late BETWEEN %s AND %s", first, last)
+
+
+def receivable_items(company_id, partner_ids=None, open_only=False, as_of=None):
     """SQL: the posted receivable items of a company (of ``partner_ids``, commercial partners,
     if given; the open ones only with ``open_only``), with the columns the building blocks
     read: ``partner_id`` (commercial), ``id``, ``move_id``, ``move_type``, ``invoice_date``,
-    ``balance``, ``amount_residual``, ``reconciled``, ``no_followup`` and ``date_due``."""
+    ``balance``, ``amount_residual``, ``reconciled``, ``no_followup`` and ``date_due``.
+
+    With ``as_of``, the ledger as it stood at the end of that day: the items dated on or before
+    it, and as ``amount_residual`` what was left of each then, in company currency (the
+    reconciliations dated after it undone). ``no_followup`` stays today's.
+    """
     conditions = [
         SQL("line.company_id = %s", company_id),
         SQL("line.parent_state = 'posted'"),
@@ -28,12 +52,18 @@ def receivable_items(company_id, partner_ids=None, open_only=False):
     ]
     if partner_ids is not None:
         conditions.append(SQL("partner.commercial_partner_id = ANY(%s)", list(partner_ids)))
-    if open_only:
+    residual = SQL("line.amount_residual")
+    if as_of:
+        conditions.append(SQL("line.date <= %s", as_of))
+        residual = _residual_as_of(as_of)
+        if open_only:
+            conditions.append(_open_as_of(as_of))
+    elif open_only:
         conditions.append(SQL("NOT line.reconciled AND line.amount_residual != 0"))
-    return SQL(
+    items = SQL(
         """
         SELECT partner.commercial_partner_id AS partner_id, line.id, line.move_id,
-               move.move_type, move.invoice_date, line.balance, line.amount_residual,
+               move.move_type, move.invoice_date, line.balance, %s AS amount_residual,
                line.reconciled, line.no_followup,
                COALESCE(line.date_maturity, line.date) AS date_due
           FROM account_move_line line
@@ -42,7 +72,42 @@ def receivable_items(company_id, partner_ids=None, open_only=False):
           JOIN res_partner partner ON partner.id = line.partner_id
          WHERE %s
         """,
+        residual,
         SQL(" AND ").join(conditions),
+    )
+    if as_of and open_only:
+        return SQL("SELECT * FROM (%s) items WHERE amount_residual != 0", items)
+    return items
+
+
+def _residual_as_of(as_of):
+    """SQL: an item's balance less its partial reconciliations dated on or before ``as_of``
+    (Odoo's ``amount`` of a partial is in company currency; an exchange difference is an item
+    of its own, reconciled on the day of the payment)."""
+    return SQL(
+        """
+        line.balance
+        - COALESCE((SELECT SUM(part.amount) FROM account_partial_reconcile part
+                     WHERE part.debit_move_id = line.id AND part.max_date <= %(as_of)s), 0)
+        + COALESCE((SELECT SUM(part.amount) FROM account_partial_reconcile part
+                     WHERE part.credit_move_id = line.id AND part.max_date <= %(as_of)s), 0)
+        """,
+        as_of=as_of,
+    )
+
+
+def _open_as_of(as_of):
+    """SQL: the items that may have been open on ``as_of``: not reconciled today, or
+    reconciled by a partial dated after it."""
+    return SQL(
+        """
+        (NOT line.reconciled
+         OR EXISTS (SELECT 1 FROM account_partial_reconcile part
+                     WHERE part.debit_move_id = line.id AND part.max_date > %(as_of)s)
+         OR EXISTS (SELECT 1 FROM account_partial_reconcile part
+                     WHERE part.credit_move_id = line.id AND part.max_date > %(as_of)s))
+        """,
+        as_of=as_of,
     )
 
 
