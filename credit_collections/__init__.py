@@ -1,4 +1,5 @@
 from . import models
+from . import report
 from . import demo
 from . import tools
 from . import wizards
