@@ -21,11 +21,11 @@ import time
 from collections import defaultdict
 from datetime import timedelta
 
+from bench_risk_recompute import DEFAULT_CONF, ensure_portfolio, open_registry
+
 import odoo
 from odoo import fields
 from odoo.tools import SQL
-
-from bench_risk_recompute import DEFAULT_CONF, ensure_portfolio, open_registry
 
 
 def parse_args():

@@ -1,4 +1,5 @@
 from . import credit_risk_policy
+from . import credit_risk_grade
 from . import credit_kyc_template
 from . import credit_kyc_template_item
 from . import credit_kyc_item

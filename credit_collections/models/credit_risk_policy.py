@@ -98,11 +98,6 @@ class CreditRiskPolicy(models.Model):
         tracking=True,
         help="The suggested limit covers this many months of average credit sales.",
     )
-    limit_multiplier_a = fields.Float(string="Multiplier A", default=1.5, tracking=True)
-    limit_multiplier_b = fields.Float(string="Multiplier B", default=1.0, tracking=True)
-    limit_multiplier_c = fields.Float(string="Multiplier C", default=0.6, tracking=True)
-    limit_multiplier_d = fields.Float(string="Multiplier D", default=0.3, tracking=True)
-    limit_multiplier_e = fields.Float(string="Multiplier E", default=0.0, tracking=True)
     limit_rounding = fields.Monetary(string="Round To", default=500.0, tracking=True)
     limit_floor = fields.Monetary(string="Floor", default=0.0, tracking=True)
     limit_ceiling = fields.Monetary(
@@ -152,11 +147,6 @@ class CreditRiskPolicy(models.Model):
         help="Above this exposure a customer whose KYC is not complete is held, and its "
         "suggested limit is capped here.",
     )
-    kyc_review_months_a = fields.Integer(string="Review A (months)", default=24, tracking=True)
-    kyc_review_months_b = fields.Integer(string="Review B (months)", default=18, tracking=True)
-    kyc_review_months_c = fields.Integer(string="Review C (months)", default=12, tracking=True)
-    kyc_review_months_d = fields.Integer(string="Review D (months)", default=6, tracking=True)
-    kyc_review_months_e = fields.Integer(string="Review E (months)", default=3, tracking=True)
     kyc_expiry_notice_days = fields.Integer(
         string="Expiry Notice (days)",
         default=30,
@@ -187,10 +177,13 @@ class CreditRiskPolicy(models.Model):
         tracking=True,
         help="Share of the credit bureau's score in the customer's score, when it has one.",
     )
-    grade_a_min = fields.Integer(string="Grade A from", default=80, tracking=True)
-    grade_b_min = fields.Integer(string="Grade B from", default=65, tracking=True)
-    grade_c_min = fields.Integer(string="Grade C from", default=50, tracking=True)
-    grade_d_min = fields.Integer(string="Grade D from", default=35, tracking=True)
+    grade_ids = fields.One2many(
+        "credit.risk.grade",
+        "policy_id",
+        string="Grades",
+        default=lambda self: self.env["credit.risk.grade"]._default_commands(),
+        help="Grades A to E: the scores each covers, its limit multiplier and KYC review.",
+    )
 
     _company_unique = models.Constraint(
         "UNIQUE (company_id)", "A company has a single credit risk policy."
@@ -216,22 +209,6 @@ class CreditRiskPolicy(models.Model):
                     )
                 )
 
-    @api.constrains("grade_a_min", "grade_b_min", "grade_c_min", "grade_d_min")
-    def _check_grade_thresholds(self):
-        for policy in self:
-            a, b, c, d = policy._grade_thresholds()
-            if not 100 >= a > b > c > d > 0:
-                raise ValidationError(
-                    self.env._(
-                        "Grade thresholds must fall from A to D between 100 and 1; "
-                        "got A %(a)s, B %(b)s, C %(c)s, D %(d)s.",
-                        a=a,
-                        b=b,
-                        c=c,
-                        d=d,
-                    )
-                )
-
     @api.constrains(
         "limit_sales_months",
         "limit_rounding",
@@ -241,12 +218,9 @@ class CreditRiskPolicy(models.Model):
         "starter_days",
         "limit_tolerance",
         "kyc_free_exposure",
-        *(f"limit_multiplier_{grade.lower()}" for grade in GRADES),
     )
     def _check_limit_settings(self):
         for policy in self:
-            if not all(within(m, 0, 100) for m in policy._limit_multipliers().values()):
-                raise ValidationError(self.env._("Limit multipliers go from 0 to 100."))
             if not within(policy.limit_sales_months, 0.1, 36):
                 raise ValidationError(self.env._("Months of sales go from 0.1 to 36."))
             amounts = (
@@ -315,18 +289,10 @@ class CreditRiskPolicy(models.Model):
                     self.env._("The external score weight is a percentage from 0 to 100.")
                 )
 
-    @api.constrains(
-        "kyc_expiry_notice_days", *(f"kyc_review_months_{grade.lower()}" for grade in GRADES)
-    )
-    def _check_kyc_review(self):
-        for policy in self:
-            if min(policy._kyc_review_months().values()) < 1 or policy.kyc_expiry_notice_days < 0:
-                raise ValidationError(
-                    self.env._(
-                        "KYC reviews need an interval of at least one month for every grade, "
-                        "and the expiry notice cannot be negative."
-                    )
-                )
+    @api.constrains("kyc_expiry_notice_days")
+    def _check_kyc_expiry_notice(self):
+        if any(policy.kyc_expiry_notice_days < 0 for policy in self):
+            raise ValidationError(self.env._("The KYC expiry notice cannot be negative."))
 
     @api.model
     def _for_company(self, company):
@@ -370,7 +336,7 @@ class CreditRiskPolicy(models.Model):
 
     def _limit_multipliers(self):
         self.ensure_one()
-        return {grade: self[f"limit_multiplier_{grade.lower()}"] for grade in GRADES}
+        return {grade.grade: grade.limit_multiplier for grade in self.grade_ids}
 
     def _within_tolerance(self, current, suggested):
         """Whether moving a limit from ``current`` to ``suggested`` needs no approval."""
@@ -381,9 +347,15 @@ class CreditRiskPolicy(models.Model):
 
     def _kyc_review_months(self):
         self.ensure_one()
-        return {grade: self[f"kyc_review_months_{grade.lower()}"] for grade in GRADES}
+        return {grade.grade: grade.kyc_review_months for grade in self.grade_ids}
 
     def _grade_thresholds(self):
         """Lowest score of grades A to D; below the last one is E."""
         self.ensure_one()
-        return [self[f"grade_{grade.lower()}_min"] for grade in GRADES[:-1]]
+        minimums = {grade.grade: grade.min_score for grade in self.grade_ids}
+        return [minimums[grade] for grade in GRADES[:-1]]
+
+    def _grade(self, grade):
+        """The policy's grade record for the letter ``grade``."""
+        self.ensure_one()
+        return self.grade_ids.filtered(lambda record: record.grade == grade)

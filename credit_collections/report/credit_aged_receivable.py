@@ -4,14 +4,16 @@ from odoo.tools import SQL
 from ..models.credit_risk_policy import GRADES
 from ..tools.receivables import AGING_BUCKETS, days_late_between, receivable_items
 
-BUCKET_LABELS = {
-    "amount_not_due": "Not Due",
-    "amount_late_1_30": "1-30",
-    "amount_late_31_60": "31-60",
-    "amount_late_61_90": "61-90",
-    "amount_late_91_120": "91-120",
-    "amount_late_120_plus": "120+",
-}
+# The aging bucket of an item, keyed so that Odoo's grouping sorts the buckets in age order;
+# each key's amount column is the AGING_BUCKETS field of the same rank.
+BUCKETS = [
+    ("0_not_due", "Not Due"),
+    ("1_late_1_30", "1-30"),
+    ("2_late_31_60", "31-60"),
+    ("3_late_61_90", "61-90"),
+    ("4_late_91_120", "91-120"),
+    ("5_late_120_plus", "120+"),
+]
 
 
 class CreditAgedReceivable(models.Model):
@@ -58,7 +60,7 @@ class CreditAgedReceivable(models.Model):
     days_late = fields.Integer(
         readonly=True, aggregator="max", help="Days past the due date on the as-of date."
     )
-    bucket = fields.Selection(list(BUCKET_LABELS.items()), string="Aging", readonly=True)
+    bucket = fields.Selection(BUCKETS, string="Aging", readonly=True, group_expand=True)
     disputed = fields.Boolean(readonly=True, help="Disputed today (out of dunning).")
     amount_residual = fields.Monetary(
         string="Open Amount", readonly=True, help="What was left of the item on the as-of date."
@@ -107,8 +109,8 @@ class CreditAgedReceivable(models.Model):
             as_of=as_of,
             items=receivable_items(company.id, open_only=True, as_of=as_of),
             bucket=SQL(" ").join(
-                SQL("WHEN %s THEN %s", days_late_between(first, last), name)
-                for name, first, last in AGING_BUCKETS
+                SQL("WHEN %s THEN %s", days_late_between(first, last), key)
+                for (key, _label), (_name, first, last) in zip(BUCKETS, AGING_BUCKETS, strict=True)
             ),
             bucket_amounts=SQL(", ").join(
                 SQL(

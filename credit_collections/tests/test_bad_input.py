@@ -19,7 +19,6 @@ class TestBadInput(FollowupCommon):
         for values in (
             {"lookback_months": 100_000},
             {"limit_sales_months": float("nan")},
-            {"limit_multiplier_a": 1e308},
             {"limit_floor": 1e20},
             {"vies_url": "not a url"},
             {"bureau_url": "file:///etc/passwd"},

@@ -169,7 +169,7 @@ class TestCreditKyc(CreditCollectionsCommon):
         self.assertEqual(self.customer.credit_grade, "A")
         self.assertEqual(self.customer.kyc_status, "complete", "grade A: every 24 months")
         policy = self.env["credit.risk.policy"]._for_company(self.company)
-        policy.kyc_review_months_a = 6
+        policy._grade("A").kyc_review_months = 6
         self.customer.invalidate_recordset(["kyc_status"])
         self.assertEqual(self.customer.kyc_status, "review_due")
         self.customer.with_user(self.collections_user).action_kyc_mark_reviewed()

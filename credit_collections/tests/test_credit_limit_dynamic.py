@@ -122,7 +122,6 @@ class TestManualCreditLimitChange(CreditCollectionsCommon):
         policy = self.env["credit.risk.policy"]._for_company(self.company)
         cases = [
             ({"limit_floor": 5000.0, "limit_ceiling": 1000.0}, "above the ceiling"),
-            ({"limit_multiplier_b": -1.0}, "multipliers go from 0 to 100"),
             ({"limit_floor": -1.0}, "go from 0 to"),
             ({"limit_rounding": 0.0}, "greater than zero"),
             ({"limit_tolerance": 150.0}, "percentage from 0 to 100"),

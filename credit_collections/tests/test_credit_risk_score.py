@@ -1,4 +1,5 @@
-from odoo.exceptions import AccessError, ValidationError
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import CreditCollectionsCommon
@@ -89,7 +90,12 @@ class TestCreditRiskScore(CreditCollectionsCommon):
         self.assertIn("Pays late on average", risk.score_reasons)
 
         self.policy.write(
-            {"grade_a_min": 99, "grade_b_min": 98, "grade_c_min": 97, "grade_d_min": 96}
+            {
+                "grade_ids": [
+                    Command.update(self.policy._grade(grade).id, {"min_score": min_score})
+                    for grade, min_score in (("A", 99), ("B", 98), ("C", 97), ("D", 96))
+                ]
+            }
         )
         self.assertEqual(self._risk().grade, "E")
 
@@ -117,18 +123,46 @@ class TestCreditRiskPolicy(CreditCollectionsCommon):
             ({"lookback_months": 0}, "from 1 to 120 months"),
             ({"weight_delay": -5}, "cannot be negative"),
             ({"weight_delay": 60}, "add up to 135"),
-            ({"grade_b_min": 90}, "must fall from A to D"),
-            ({"grade_d_min": 0}, "must fall from A to D"),
         ]
         for values, message in cases:
             # assertRaises (not assertRaisesRegex) rolls the refused write back
             with self.subTest(values=values), self.assertRaises(ValidationError) as refused:
                 self.policy.write(values)
             self.assertIn(message, str(refused.exception))
+        grade_cases = [
+            ("B", {"min_score": 90}, "must fall from A to D"),
+            ("D", {"min_score": 0}, "must fall from A to D"),
+            ("C", {"limit_multiplier": -1.0}, "multipliers go from 0 to 100"),
+            ("A", {"limit_multiplier": 1e308}, "multipliers go from 0 to 100"),
+            ("E", {"kyc_review_months": 0}, "at least one month"),
+        ]
+        for grade, values, message in grade_cases:
+            with (
+                self.subTest(grade=grade, values=values),
+                self.assertRaises(ValidationError) as refused,
+            ):
+                self.policy._grade(grade).write(values)
+            self.assertIn(message, str(refused.exception))
+
+    def test_grades_are_five_records_edited_and_logged(self):
+        self.assertEqual(self.policy.grade_ids.mapped("grade"), ["A", "B", "C", "D", "E"])
+        self.assertEqual(self.policy._grade_thresholds(), [80, 65, 50, 35])
+        with self.assertRaises(UserError):
+            self.policy._grade("C").unlink()
+        self.policy._grade("B").limit_multiplier = 1.2
+        self.assertEqual(self.policy._limit_multipliers()["B"], 1.2)
+        self.assertIn("Grade B", self.policy.message_ids[:1].body)
+        self.assertIn("1.2", self.policy.message_ids[:1].body)
+        other = self.env["credit.risk.policy"]._for_company(self.other_company)
+        self.assertEqual(other.grade_ids.mapped("min_score"), [80, 65, 50, 35, 0])
 
     def test_only_credit_managers_edit_the_policy(self):
         for user in (self.salesperson, self.collections_user):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 self.policy.with_user(user).write({"weight_delay": 20})
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.policy._grade("A").with_user(user).min_score = 85
         self.policy.with_user(self.credit_manager).write({"weight_delay": 20})
         self.assertEqual(self.policy.weight_delay, 20)
+        self.policy._grade("A").with_user(self.credit_manager).min_score = 85
+        self.assertEqual(self.policy._grade_thresholds()[0], 85)

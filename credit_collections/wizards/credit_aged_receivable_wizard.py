@@ -32,10 +32,7 @@ class CreditAgedReceivableWizard(models.TransientModel):
             "res_model": "credit.aged.receivable",
             "view_mode": "pivot,graph,list",
             "views": [(False, "pivot"), (False, "graph"), (False, "list")],
-            "context": {
-                **self._report_context(),
-                "search_default_group_by_partner": True,
-            },
+            "context": self._report_context(),
         }
 
     def action_print(self):
@@ -63,7 +60,7 @@ class CreditAgedReceivableWizard(models.TransientModel):
         )
         names = [name for name, _first, _last in AGING_BUCKETS]
         totals = {}
-        for company, partner, *amounts in rows:
+        for company, partner, *amounts in sorted(rows, key=lambda row: row[1].display_name):
             totals.setdefault(company, []).append(
                 (partner, dict(zip([*names, "amount_residual"], amounts, strict=True)))
             )
