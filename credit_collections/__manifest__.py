@@ -27,6 +27,8 @@
         "report/credit_followup_reports.xml",
         "report/credit_aged_receivable_views.xml",
         "report/credit_aged_receivable_report.xml",
+        "report/credit_collection_kpi_views.xml",
+        "views/credit_partner_risk_history_views.xml",
         "views/credit_aged_receivable_wizard_views.xml",
         "views/credit_followup_run_wizard_views.xml",
         "views/credit_followup_views.xml",

@@ -102,6 +102,7 @@ class CreditDemoPortfolio(models.AbstractModel):
             if finish:
                 finish(partner, invoices_by_partner[partner], product, today)
         self.env["credit.partner.risk"]._refresh_nightly_batch(company, partners.ids, today)
+        self.env["credit.collection.kpi"]._snapshot(company, today)
         return partners
 
     def _demo_partners(self):

@@ -5,6 +5,7 @@ from . import credit_kyc_template_item
 from . import credit_kyc_item
 from . import credit_limit_request
 from . import credit_partner_risk
+from . import credit_partner_risk_history
 from . import credit_partner_risk_freshness
 from . import credit_partner_risk_commitments
 from . import credit_partner_risk_bureau

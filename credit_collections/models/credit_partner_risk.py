@@ -213,7 +213,9 @@ class CreditPartnerRisk(models.Model):
         rows = self.env.execute_query(self._refresh_query(company, list(partner_ids), today))
         self.invalidate_model()
         self.env["res.partner"].invalidate_model()  # its credit_* fields read these rows
-        return self.browse([risk_id for (risk_id,) in rows])
+        risks = self.browse([risk_id for (risk_id,) in rows])
+        self.env["credit.partner.risk.history"]._record(risks, today)
+        return risks
 
     @api.model
     def _cron_refresh(self):

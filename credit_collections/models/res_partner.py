@@ -277,6 +277,21 @@ class ResPartner(models.Model):
         self.env["credit.partner.risk"]._refresh(self.env.company, self.commercial_partner_id.ids)
         return True
 
+    def action_open_credit_history(self):
+        """The customer's score and receivables month by month, in the current company."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_collections.credit_partner_risk_history_action"
+        )
+        action["domain"] = [
+            ("partner_id", "=", self.commercial_partner_id.id),
+            ("company_id", "=", self.env.company.id),
+        ]
+        action["display_name"] = self.env._(
+            "Score History: %(customer)s", customer=self.commercial_partner_id.display_name
+        )
+        return action
+
     def action_credit_limit_request(self, requested_limit=None, reason=None):
         """Open a limit change request for this customer in the current company (a dialog)."""
         self.ensure_one()

@@ -1,1 +1,2 @@
 from . import credit_aged_receivable
+from . import credit_collection_kpi

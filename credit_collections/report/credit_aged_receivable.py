@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..models.credit_risk_policy import GRADES
-from ..tools.receivables import AGING_BUCKETS, days_late_between, receivable_items
+from ..tools.receivables import AGING_BUCKETS, days_late_between, open_items_as_of
 
 # The aging bucket of an item, keyed so that Odoo's grouping sorts the buckets in age order;
 # each key's amount column is the AGING_BUCKETS field of the same rank.
@@ -89,15 +89,13 @@ class CreditAgedReceivable(models.Model):
             """
             SELECT items.id, items.id AS move_line_id, items.move_id, items.partner_id,
                    %(company_id)s AS company_id, %(as_of)s::date AS as_of,
-                   partner.country_id, move.invoice_user_id AS user_id,
+                   partner.country_id, items.invoice_user_id AS user_id,
                    followup.collector_id, followup.category_id, risk.grade,
-                   line.date, items.date_due, items.days_late,
+                   items.date, items.date_due, items.days_late,
                    COALESCE(items.no_followup, FALSE) AS disputed,
                    items.amount_residual, CASE %(bucket)s END AS bucket, %(bucket_amounts)s
               FROM (SELECT *, %(as_of)s::date - date_due AS days_late
                       FROM (%(items)s) open_items) items
-              JOIN account_move_line line ON line.id = items.id
-              JOIN account_move move ON move.id = items.move_id
               JOIN res_partner partner ON partner.id = items.partner_id
               LEFT JOIN credit_followup followup
                      ON followup.partner_id = items.partner_id
@@ -107,7 +105,7 @@ class CreditAgedReceivable(models.Model):
             """,
             company_id=company.id,
             as_of=as_of,
-            items=receivable_items(company.id, open_only=True, as_of=as_of),
+            items=open_items_as_of(company.id, as_of),
             bucket=SQL(" ").join(
                 SQL("WHEN %s THEN %s", days_late_between(first, last), key)
                 for (key, _label), (_name, first, last) in zip(BUCKETS, AGING_BUCKETS, strict=True)

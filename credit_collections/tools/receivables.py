@@ -35,16 +35,65 @@ def days_late_between(first, last):
     return SQL("days_late BETWEEN %s AND %s", first, last)
 
 
-def receivable_items(company_id, partner_ids=None, open_only=False, as_of=None):
+def receivable_items(company_id, partner_ids=None, open_only=False):
     """SQL: the posted receivable items of a company (of ``partner_ids``, commercial partners,
     if given; the open ones only with ``open_only``), with the columns the building blocks
     read: ``partner_id`` (commercial), ``id``, ``move_id``, ``move_type``, ``invoice_date``,
-    ``balance``, ``amount_residual``, ``reconciled``, ``no_followup`` and ``date_due``.
+    ``invoice_user_id``, ``date``, ``balance``, ``amount_residual``, ``reconciled``,
+    ``no_followup`` and ``date_due``."""
+    conditions = _item_conditions(company_id, partner_ids)
+    if open_only:
+        conditions.append(SQL("NOT line.reconciled AND line.amount_residual != 0"))
+    return _items_select(SQL("line.amount_residual"), SQL(), conditions)
 
-    With ``as_of``, the ledger as it stood at the end of that day: the items dated on or before
-    it, and as ``amount_residual`` what was left of each then, in company currency (the
-    reconciliations dated after it undone). ``no_followup`` stays today's.
+
+def open_items_as_of(company_id, as_of, partner_ids=None):
+    """SQL: ``receivable_items(open_only=True)`` as the ledger stood at the end of ``as_of``:
+    the items dated on or before it that were open then, with as ``amount_residual`` what was
+    left of each then, in company currency. ``no_followup`` and ``reconciled`` are today's.
+
+    Today's residual plus the partial reconciliations dated after the day (Odoo's ``amount`` of
+    a partial is in company currency; an exchange difference is an item of its own, dated with
+    its payment): only the items open today and those reconciled after the day are read, each
+    through an index, however long the history.
     """
+    undone = SQL(
+        """
+        SELECT line_id, SUM(amount) AS amount
+          FROM (SELECT debit_move_id AS line_id, amount FROM account_partial_reconcile
+                 WHERE company_id = %(company_id)s AND max_date > %(as_of)s
+                 UNION ALL
+                SELECT credit_move_id, -amount FROM account_partial_reconcile
+                 WHERE company_id = %(company_id)s AND max_date > %(as_of)s) parts
+         GROUP BY line_id
+        """,
+        company_id=company_id,
+        as_of=as_of,
+    )
+    conditions = [*_item_conditions(company_id, partner_ids), SQL("line.date <= %s", as_of)]
+    residual = SQL("line.amount_residual + COALESCE(undone.amount, 0)")
+    open_today = _items_select(
+        residual,
+        SQL("LEFT JOIN undone ON undone.line_id = line.id"),
+        [*conditions, SQL("line.reconciled IS NOT TRUE")],
+    )
+    reconciled_since = _items_select(
+        residual,
+        SQL("JOIN undone ON undone.line_id = line.id"),
+        [*conditions, SQL("line.reconciled")],
+    )
+    return SQL(
+        """
+        WITH undone AS MATERIALIZED (%s)
+        SELECT * FROM (%s UNION ALL %s) items WHERE amount_residual != 0
+        """,
+        undone,
+        open_today,
+        reconciled_since,
+    )
+
+
+def _item_conditions(company_id, partner_ids):
     conditions = [
         SQL("line.company_id = %s", company_id),
         SQL("line.parent_state = 'posted'"),
@@ -52,62 +101,26 @@ def receivable_items(company_id, partner_ids=None, open_only=False, as_of=None):
     ]
     if partner_ids is not None:
         conditions.append(SQL("partner.commercial_partner_id = ANY(%s)", list(partner_ids)))
-    residual = SQL("line.amount_residual")
-    if as_of:
-        conditions.append(SQL("line.date <= %s", as_of))
-        residual = _residual_as_of(as_of)
-        if open_only:
-            conditions.append(_open_as_of(as_of))
-    elif open_only:
-        conditions.append(SQL("NOT line.reconciled AND line.amount_residual != 0"))
-    items = SQL(
+    return conditions
+
+
+def _items_select(residual, joins, conditions):
+    return SQL(
         """
         SELECT partner.commercial_partner_id AS partner_id, line.id, line.move_id,
-               move.move_type, move.invoice_date, line.balance, %s AS amount_residual,
-               line.reconciled, line.no_followup,
+               move.move_type, move.invoice_date, move.invoice_user_id, line.date,
+               line.balance, %s AS amount_residual, line.reconciled, line.no_followup,
                COALESCE(line.date_maturity, line.date) AS date_due
           FROM account_move_line line
           JOIN account_move move ON move.id = line.move_id
           JOIN account_account account ON account.id = line.account_id
           JOIN res_partner partner ON partner.id = line.partner_id
+          %s
          WHERE %s
         """,
         residual,
+        joins,
         SQL(" AND ").join(conditions),
-    )
-    if as_of and open_only:
-        return SQL("SELECT * FROM (%s) items WHERE amount_residual != 0", items)
-    return items
-
-
-def _residual_as_of(as_of):
-    """SQL: an item's balance less its partial reconciliations dated on or before ``as_of``
-    (Odoo's ``amount`` of a partial is in company currency; an exchange difference is an item
-    of its own, reconciled on the day of the payment)."""
-    return SQL(
-        """
-        line.balance
-        - COALESCE((SELECT SUM(part.amount) FROM account_partial_reconcile part
-                     WHERE part.debit_move_id = line.id AND part.max_date <= %(as_of)s), 0)
-        + COALESCE((SELECT SUM(part.amount) FROM account_partial_reconcile part
-                     WHERE part.credit_move_id = line.id AND part.max_date <= %(as_of)s), 0)
-        """,
-        as_of=as_of,
-    )
-
-
-def _open_as_of(as_of):
-    """SQL: the items that may have been open on ``as_of``: not reconciled today, or
-    reconciled by a partial dated after it."""
-    return SQL(
-        """
-        (NOT line.reconciled
-         OR EXISTS (SELECT 1 FROM account_partial_reconcile part
-                     WHERE part.debit_move_id = line.id AND part.max_date > %(as_of)s)
-         OR EXISTS (SELECT 1 FROM account_partial_reconcile part
-                     WHERE part.credit_move_id = line.id AND part.max_date > %(as_of)s))
-        """,
-        as_of=as_of,
     )
 
 

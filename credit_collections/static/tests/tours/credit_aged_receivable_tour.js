@@ -53,9 +53,56 @@ registry.category("web_tour.tours").add("credit_aged_receivable_salesperson", {
             run: "click",
         },
         {
-            content: "Today's customer figures are there, the aged receivables at a date are not",
+            content: "Today's customer figures are there; aged receivables at a date and KPIs are not",
             trigger:
-                ".dropdown-menu:has(.dropdown-item):not(:has(.dropdown-item:contains(at a Date)))",
+                ".dropdown-menu:has(.dropdown-item):not(:has(.dropdown-item:contains(at a Date))):not(:has(.dropdown-item:contains(KPIs)))",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("credit_collection_kpi_manager", {
+    steps: () => [
+        {
+            content: "Open the Reporting menu",
+            trigger: ".o_menu_sections button:contains(Reporting)",
+            run: "click",
+        },
+        {
+            content: "The collection KPIs",
+            trigger: ".dropdown-item:contains(Collection KPIs)",
+            run: "click",
+        },
+        {
+            content: "Last month's row for the whole company, with its DSO and CEI",
+            trigger: ".o_list_view .o_data_row:has(td[name=receivable_amount]:contains(1,000.00))",
+        },
+        {
+            content: "The DSO trend",
+            trigger: ".o_switch_view.o_graph",
+            run: "click",
+        },
+        {
+            content: "A line chart of the DSO by month",
+            trigger: ".o_graph_renderer canvas",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("credit_score_history_salesperson", {
+    steps: () => [
+        {
+            content: "Open the Credit tab",
+            trigger: ".o_notebook a:contains(Credit)",
+            run: "click",
+        },
+        {
+            content: "Open the score history",
+            trigger: "button[name=action_open_credit_history]",
+            run: "click",
+        },
+        {
+            content: "The score month by month",
+            trigger: ".o_graph_renderer canvas",
         },
     ],
 });
