@@ -96,7 +96,7 @@ class CreditAgedReceivable(models.Model):
                    items.amount_residual, CASE %(bucket)s END AS bucket, %(bucket_amounts)s
               FROM (SELECT *, %(as_of)s::date - date_due AS days_late
                       FROM (%(items)s) open_items) items
-              JOIN res_partner partner ON partner.id = items.partner_id
+              LEFT JOIN res_partner partner ON partner.id = items.partner_id
               LEFT JOIN credit_followup followup
                      ON followup.partner_id = items.partner_id
                     AND followup.company_id = %(company_id)s
