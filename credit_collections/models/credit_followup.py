@@ -795,20 +795,6 @@ class CreditFollowup(models.Model):
 
     def _facts(self, company, today):
         """Per follow-up: category, reached level, overdue figures and the items to cover."""
-        categories = self.env["credit.delinquency.category"].search(
-            [("company_id", "in", [False, company.id])]
-        )
-        classify = (
-            SQL(
-                "CASE %s END",
-                SQL(" ").join(
-                    SQL("WHEN %s THEN %s", category._match_sql(), category.id)
-                    for category in categories
-                ),
-            )
-            if categories
-            else SQL("NULL::int")
-        )
         return self.env.execute_query_dict(
             SQL(
                 """
@@ -840,34 +826,7 @@ class CreditFollowup(models.Model):
                       FROM items
                      GROUP BY followup_id
                 ),
-                due AS (
-                    SELECT batch.id AS followup_id, level.id AS level_id, level.offset_days,
-                           level.min_amount, SUM(items.amount_residual) AS amount
-                      FROM batch
-                      JOIN credit_delinquency_category category ON category.id = batch.category_id
-                      JOIN credit_followup_level level ON level.policy_id = category.policy_id
-                      JOIN items ON items.followup_id = batch.id
-                                AND items.amount_residual > 0
-                                AND items.days_late >= level.offset_days
-                     GROUP BY batch.id, level.id, level.offset_days, level.min_amount
-                ),
-                reached AS (
-                    SELECT DISTINCT ON (due.followup_id) due.followup_id, due.level_id,
-                           due.offset_days
-                      FROM due
-                      JOIN totals ON totals.followup_id = due.followup_id
-                     WHERE due.amount + totals.credits > 0
-                       AND due.amount + totals.credits >= COALESCE(due.min_amount, 0)
-                     ORDER BY due.followup_id, due.offset_days DESC
-                ),
-                covered AS (  -- what a communication covers: the overdue items, or those due soon
-                    SELECT items.followup_id, ARRAY_AGG(items.line_id ORDER BY items.line_id)
-                               AS line_ids
-                      FROM items
-                      JOIN reached ON reached.followup_id = items.followup_id
-                     WHERE %(covered_item)s
-                     GROUP BY items.followup_id
-                )
+                %(level_ctes)s
                 SELECT batch.id AS followup_id, batch.category_id, batch.risk_id, batch.grade,
                        reached.level_id, totals.overdue, totals.max_days, totals.weighted,
                        covered.line_ids
@@ -876,13 +835,69 @@ class CreditFollowup(models.Model):
                   LEFT JOIN reached ON reached.followup_id = batch.id
                   LEFT JOIN covered ON covered.followup_id = batch.id
                 """,
-                classify=classify,
+                classify=self._category_case(company),
                 ids=self.ids,
                 today=today,
                 open_items=receivable_items(company.id, self.partner_id.ids, open_only=True),
                 overdue_item=OVERDUE_ITEM,
-                covered_item=COVERED_ITEM,
+                level_ctes=self._level_ctes(),
             )
+        )
+
+    @api.model
+    def _category_case(self, company):
+        """SQL over ``credit_followup`` and its customer's risk: the first delinquency
+        category of ``company`` (or shared) whose rule matches, in sequence."""
+        categories = self.env["credit.delinquency.category"].search(
+            [("company_id", "in", [False, company.id])]
+        )
+        if not categories:
+            return SQL("NULL::int")
+        return SQL(
+            "CASE %s END",
+            SQL(" ").join(
+                SQL("WHEN %s THEN %s", category._match_sql(), category.id)
+                for category in categories
+            ),
+        )
+
+    @staticmethod
+    def _level_ctes():
+        """SQL CTEs over ``batch``, ``items`` and ``totals``: per follow-up, the highest level of
+        its ladder its items reached (what they owe, less the unapplied credits, positive and at
+        least the level's minimum) and the items a communication of that level covers."""
+        return SQL(
+            """
+            due AS (
+                SELECT batch.id AS followup_id, level.id AS level_id, level.offset_days,
+                       level.min_amount, SUM(items.amount_residual) AS amount
+                  FROM batch
+                  JOIN credit_delinquency_category category ON category.id = batch.category_id
+                  JOIN credit_followup_level level ON level.policy_id = category.policy_id
+                  JOIN items ON items.followup_id = batch.id
+                            AND items.amount_residual > 0
+                            AND items.days_late >= level.offset_days
+                 GROUP BY batch.id, level.id, level.offset_days, level.min_amount
+            ),
+            reached AS (
+                SELECT DISTINCT ON (due.followup_id) due.followup_id, due.level_id,
+                       due.offset_days
+                  FROM due
+                  JOIN totals ON totals.followup_id = due.followup_id
+                 WHERE due.amount + totals.credits > 0
+                   AND due.amount + totals.credits >= COALESCE(due.min_amount, 0)
+                 ORDER BY due.followup_id, due.offset_days DESC
+            ),
+            covered AS (  -- what a communication covers: the overdue items, or those due soon
+                SELECT items.followup_id, ARRAY_AGG(items.line_id ORDER BY items.line_id)
+                           AS line_ids
+                  FROM items
+                  JOIN reached ON reached.followup_id = items.followup_id
+                 WHERE %s
+                 GROUP BY items.followup_id
+            )
+            """,
+            COVERED_ITEM,
         )
 
     # The run simulated: its preview, and the screen before the first run

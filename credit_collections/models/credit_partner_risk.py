@@ -7,6 +7,28 @@ from ..tools.receivables import AGING_BUCKETS, OVERDUE_ITEM, days_late_between, 
 from .credit_risk_policy import GRADES, RISK_FACTORS
 
 RECENT_DAYS = 91  # the "recent quarter" of the payment trend
+# The figures a refresh stores, besides one penalty per risk factor.
+STORED_FIGURES = [
+    *(name for name, _first, _last in AGING_BUCKETS),
+    "open_amount",
+    "overdue_amount",
+    "draft_invoice_amount",
+    "uninvoiced_order_amount",
+    "exposure",
+    "avg_days_late",
+    "late_share",
+    "paid_invoice_count",
+    "oldest_days_late",
+    "dispute_count",
+    "broken_promise_count",
+    "account_age_days",
+    "trend_days",
+    "avg_monthly_sales",
+    "score",
+    "grade",
+    "suggested_limit",
+    "external_score",
+]
 # Figures contributed by the layers above (``_figure_contributions``), and their value when none.
 CONTRIBUTED_DEFAULTS = {
     "broken_promise_count": SQL("0"),
@@ -296,14 +318,9 @@ class CreditPartnerRisk(models.Model):
     def _refresh_query(self, company, partner_ids, today):
         """The upsert of a batch: exposure, aging, payment behaviour and score in one statement."""
         policy = self.env["credit.risk.policy"]._for_company(company)
-        names = [name for name, _first, _last in AGING_BUCKETS]
-        names += ["open_amount", "overdue_amount", "draft_invoice_amount"]
-        names += ["uninvoiced_order_amount", "exposure", "avg_days_late", "late_share"]
-        names += ["paid_invoice_count", "oldest_days_late", "dispute_count", "broken_promise_count"]
-        names += ["account_age_days", "trend_days", "avg_monthly_sales", "score", "grade"]
-        names += ["suggested_limit", "external_score"]
-        names += [f"penalty_{code}" for code, _label in RISK_FACTORS]
+        names = [*STORED_FIGURES, *(f"penalty_{code}" for code, _label in RISK_FACTORS)]
         columns = SQL(", ").join(SQL.identifier(name) for name in names)
+        contributed = self._contributed_sql(company, partner_ids, today, policy)
         return SQL(
             """
             WITH partners AS (
@@ -311,51 +328,18 @@ class CreditPartnerRisk(models.Model):
             ),
             %(figure_ctes)s,
             %(contributed_ctes)s
-            behaviour AS (
-                SELECT partners.partner_id,
-                       %(bucket_values)s,
-                       COALESCE(aging.open_amount, 0) AS open_amount,
-                       COALESCE(aging.overdue_amount, 0) AS overdue_amount,
-                       COALESCE(drafts.draft_invoice_amount, 0) AS draft_invoice_amount,
-                       COALESCE(orders.uninvoiced_order_amount, 0) AS uninvoiced_order_amount,
-                       COALESCE(aging.open_amount, 0) + COALESCE(drafts.draft_invoice_amount, 0)
-                           + COALESCE(orders.uninvoiced_order_amount, 0) AS exposure,
-                       payments.avg_days_late,
-                       payments.late_share,
-                       COALESCE(payments.paid_invoice_count, 0) AS paid_invoice_count,
-                       GREATEST(COALESCE(aging.oldest_days_late, 0), 0) AS oldest_days_late,
-                       COALESCE(aging.dispute_count, 0) AS dispute_count,
-                       %(contributed_values)s,
-                       %(today)s::date - history.first_invoice_date AS account_age_days,
-                       payments.recent_days_late - payments.earlier_days_late AS trend_days,
-                       COALESCE(sales.avg_monthly_sales, 0) AS avg_monthly_sales
-                  FROM partners
-                  LEFT JOIN aging ON aging.partner_id = partners.partner_id
-                  LEFT JOIN drafts ON drafts.partner_id = partners.partner_id
-                  LEFT JOIN orders ON orders.partner_id = partners.partner_id
-                  LEFT JOIN payments ON payments.partner_id = partners.partner_id
-                  LEFT JOIN history ON history.partner_id = partners.partner_id
-                  LEFT JOIN sales ON sales.partner_id = partners.partner_id
-                  %(contributed_joins)s
-            ),
+            behaviour AS (%(behaviour)s),
             penalized AS (
                 SELECT behaviour.*, %(penalties)s FROM behaviour
             ),
             scored AS (
-                SELECT penalized.*,
-                       GREATEST(0, LEAST(100, ROUND(
-                           CASE WHEN external_score IS NULL THEN 100 - (%(points_lost)s)
-                                ELSE (100 - %(external_weight)s) / 100.0 * (100 - (%(points_lost)s))
-                                     + %(external_weight)s / 100.0 * external_score
-                           END
-                       )))::int AS score
-                  FROM penalized
+                SELECT penalized.*, %(score)s AS score FROM penalized
             )
             INSERT INTO credit_partner_risk (
                 partner_id, company_id, computed_on, %(columns)s,
                 create_uid, create_date, write_uid, write_date
             )
-            SELECT partner_id, %(company_id)s, %(today)s, %(select_columns)s,
+            SELECT partner_id, %(company_id)s, %(today)s, %(columns)s,
                    %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
               FROM (
                   SELECT graded.*, %(suggested_limit)s AS suggested_limit
@@ -373,28 +357,81 @@ class CreditPartnerRisk(models.Model):
             today=today,
             uid=self.env.uid,
             figure_ctes=self._figure_ctes(company, partner_ids, today, policy),
-            **self._contributed_sql(company, partner_ids, today, policy),
-            bucket_values=SQL(", ").join(
-                SQL("COALESCE(aging.%s, 0) AS %s", name, name)
-                for name in (SQL.identifier(name) for name, _first, _last in AGING_BUCKETS)
-            ),
+            contributed_ctes=contributed["contributed_ctes"],
+            behaviour=self._behaviour_select(today, contributed),
             penalties=SQL(", ").join(
                 SQL("%s AS %s", PENALTIES[code], SQL.identifier(f"penalty_{code}"))
                 for code, _label in RISK_FACTORS
             ),
-            points_lost=SQL(" + ").join(
-                SQL("%s * %s", weight, SQL.identifier(f"penalty_{code}"))
-                for code, weight in policy._weights().items()
-            ),
-            external_weight=policy.external_score_weight,
+            score=self._score_expression(policy),
             grade=self._grade_case(policy),
             suggested_limit=self._suggested_limit_expression(policy),
             columns=columns,
-            select_columns=columns,
             updates=SQL(", ").join(
                 SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
                 for name in names
             ),
+        )
+
+    @staticmethod
+    def _behaviour_select(today, contributed):
+        """SQL: one row of raw figures per customer of the batch, from the figure CTEs."""
+        return SQL(
+            """
+            SELECT partners.partner_id,
+                   %(bucket_values)s,
+                   COALESCE(aging.open_amount, 0) AS open_amount,
+                   COALESCE(aging.overdue_amount, 0) AS overdue_amount,
+                   COALESCE(drafts.draft_invoice_amount, 0) AS draft_invoice_amount,
+                   COALESCE(orders.uninvoiced_order_amount, 0) AS uninvoiced_order_amount,
+                   COALESCE(aging.open_amount, 0) + COALESCE(drafts.draft_invoice_amount, 0)
+                       + COALESCE(orders.uninvoiced_order_amount, 0) AS exposure,
+                   payments.avg_days_late,
+                   payments.late_share,
+                   COALESCE(payments.paid_invoice_count, 0) AS paid_invoice_count,
+                   GREATEST(COALESCE(aging.oldest_days_late, 0), 0) AS oldest_days_late,
+                   COALESCE(aging.dispute_count, 0) AS dispute_count,
+                   %(contributed_values)s,
+                   %(today)s::date - history.first_invoice_date AS account_age_days,
+                   payments.recent_days_late - payments.earlier_days_late AS trend_days,
+                   COALESCE(sales.avg_monthly_sales, 0) AS avg_monthly_sales
+              FROM partners
+              LEFT JOIN aging ON aging.partner_id = partners.partner_id
+              LEFT JOIN drafts ON drafts.partner_id = partners.partner_id
+              LEFT JOIN orders ON orders.partner_id = partners.partner_id
+              LEFT JOIN payments ON payments.partner_id = partners.partner_id
+              LEFT JOIN history ON history.partner_id = partners.partner_id
+              LEFT JOIN sales ON sales.partner_id = partners.partner_id
+              %(contributed_joins)s
+            """,
+            bucket_values=SQL(", ").join(
+                SQL("COALESCE(aging.%s, 0) AS %s", name, name)
+                for name in (SQL.identifier(name) for name, _first, _last in AGING_BUCKETS)
+            ),
+            contributed_values=contributed["contributed_values"],
+            contributed_joins=contributed["contributed_joins"],
+            today=today,
+        )
+
+    @staticmethod
+    def _score_expression(policy):
+        """SQL over the penalized figures: 100 less the points the penalties cost, blended
+        with the credit bureau's score when there is one, kept within 0-100."""
+        points_lost = SQL(" + ").join(
+            SQL("%s * %s", weight, SQL.identifier(f"penalty_{code}"))
+            for code, weight in policy._weights().items()
+        )
+        return SQL(
+            """
+            GREATEST(0, LEAST(100, ROUND(
+                CASE WHEN external_score IS NULL THEN 100 - (%(points_lost)s)
+                     ELSE (100 - %(external_weight)s) / 100.0 * (100 - (%(points_lost)s))
+                          + %(external_weight)s / 100.0 * external_score
+                END
+            )))::int
+            """,
+            points_lost=points_lost,
+            external_weight=policy.external_score_weight,
         )
 
     def _figure_contributions(self, company, partner_ids, today, policy):
