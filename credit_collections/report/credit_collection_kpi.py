@@ -31,13 +31,24 @@ SUMMED = [
     "promises_kept",
     "promises_due",
 ]
-SLICES = [("company", "Company"), ("collector", "Collector"), ("category", "Category")]
+SLICES = [
+    ("company", "Company"),
+    ("salesperson", "Salesperson"),
+    ("collector", "Collector"),
+    ("category", "Category"),
+]
+# Each slice but the company's groups the customers by one column.
+SLICE_COLUMNS = {
+    "salesperson": "salesperson_id",
+    "collector": "collector_id",
+    "category": "category_id",
+}
 
 
 class CreditCollectionKpi(models.Model):
     """Collection KPIs of a company for one month, stored by the nightly run.
 
-    One row per month for the company as a whole, one per collector and one per delinquency
+    One row per month for the company as a whole, one per salesperson, collector and delinquency
     category (``slice``): ratios do not add up, so each slice has its figures computed, and a
     pivot shows one slice at a time. A month's rows are rewritten every night until the month
     is over, then kept (``final``): trends show without recomputing the past. Receivables are
@@ -60,6 +71,9 @@ class CreditCollectionKpi(models.Model):
     )
     final = fields.Boolean(readonly=True, help="The month is over: its figures are kept.")
     slice = fields.Selection(SLICES, required=True, readonly=True)
+    salesperson_id = fields.Many2one(
+        "res.users", readonly=True, help="The customer's salesperson when the row was written."
+    )
     collector_id = fields.Many2one("res.users", readonly=True)
     category_id = fields.Many2one(
         "credit.delinquency.category", string="Delinquency Category", readonly=True
@@ -172,7 +186,8 @@ class CreditCollectionKpi(models.Model):
     )
 
     _month_slice_unique = models.UniqueIndex(
-        "(company_id, month, slice, COALESCE(collector_id, 0), COALESCE(category_id, 0))"
+        "(company_id, month, slice, COALESCE(salesperson_id, 0), COALESCE(collector_id, 0),"
+        " COALESCE(category_id, 0))"
     )
 
     @api.model
@@ -276,31 +291,32 @@ class CreditCollectionKpi(models.Model):
             SQL(
                 """
                 WITH customers AS (%(customers)s)
-                SELECT GROUPING(collector_id) AS all_collectors,
-                       GROUPING(category_id) AS all_categories,
-                       collector_id, category_id, %(sums)s,
-                       ARRAY[%(monthly)s] AS monthly_sales
+                SELECT %(grouped)s, %(columns)s, %(sums)s, ARRAY[%(monthly)s] AS monthly_sales
                   FROM customers
-                 GROUP BY GROUPING SETS ((), (collector_id), (category_id))
+                 GROUP BY GROUPING SETS ((), %(sets)s)
                 """,
                 customers=self._customer_figures(company, month, date_end),
+                grouped=SQL(", ").join(
+                    SQL("GROUPING(%s) = 0 AS %s", SQL.identifier(column), SQL.identifier(slice_))
+                    for slice_, column in SLICE_COLUMNS.items()
+                ),
+                columns=SQL(", ").join(map(SQL.identifier, SLICE_COLUMNS.values())),
                 sums=sums,
                 monthly=monthly,
+                sets=SQL(", ").join(
+                    SQL("(%s)", SQL.identifier(column)) for column in SLICE_COLUMNS.values()
+                ),
             )
         )
         for row in rows:
-            all_collectors, all_categories = row.pop("all_collectors"), row.pop("all_categories")
-            row["slice"] = (
-                "company"
-                if all_collectors and all_categories
-                else ("category" if all_collectors else "collector")
-            )
+            grouped_by = [slice_ for slice_ in SLICE_COLUMNS if row.pop(slice_)]
+            row["slice"] = grouped_by[0] if grouped_by else "company"
             row["monthly_sales"] = [float(amount) for amount in row["monthly_sales"]]
         return rows
 
     def _customer_figures(self, company, month, date_end):
-        """SQL: per customer, the figures summed into the slices, with its collector and
-        category in the follow-up."""
+        """SQL: per customer, the figures summed into the slices, with its salesperson, and its
+        collector and category in the follow-up."""
         ctes = {
             "at_end": self._receivables_at_end(company, date_end),
             "at_begin": SQL(
@@ -334,11 +350,12 @@ class CreditCollectionKpi(models.Model):
         return SQL(
             """
             WITH %(ctes)s
-            SELECT customer.partner_id, followup.collector_id,
+            SELECT customer.partner_id, partner.user_id AS salesperson_id, followup.collector_id,
                    COALESCE(followup.category_override_id, followup.category_id) AS category_id,
                    %(columns)s
               FROM (%(customers)s) customer
               %(joins)s
+              JOIN res_partner partner ON partner.id = customer.partner_id
               LEFT JOIN credit_followup followup
                      ON followup.partner_id = customer.partner_id
                     AND followup.company_id = %(company_id)s

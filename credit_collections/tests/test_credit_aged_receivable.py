@@ -155,6 +155,13 @@ class TestCreditAgedReceivable(CreditCollectionsCommon):
         self.assertIn("Credit Customer", html)
         self.assertIn("1,150.00", html)
 
-    def test_last_month_end_by_default(self):
+    def test_period_ends_in_one_click(self):
         wizard = self.env["credit.aged.receivable.wizard"].create({})
         self.assertEqual(wizard.as_of, self.today.replace(day=1) - timedelta(days=1))
+        quarter_start = self.today.replace(month=(self.today.month - 1) // 3 * 3 + 1, day=1)
+        wizard.period_end = "quarter"
+        self.assertEqual(wizard.as_of, quarter_start - timedelta(days=1))
+        wizard.period_end = "year"
+        self.assertEqual(wizard.as_of, self.today.replace(month=1, day=1) - timedelta(days=1))
+        wizard.write({"period_end": "other", "as_of": self.as_of})
+        self.assertEqual(wizard.as_of, self.as_of)

@@ -25,6 +25,7 @@ class TestCreditCollectionKpi(CreditCollectionsCommon):
         cls.start = cls.end.replace(day=1)
         before = cls.start - timedelta(days=1)
         customer = cls.customer
+        customer.user_id = cls.salesperson
         cls.older = cls._invoice(customer, 1000.0, days_ago=cls._ago(before - timedelta(days=20)))
         cls._pay(cls.older, 400.0, days_ago=cls._ago(cls.start + timedelta(days=4)))
         cls._pay(cls.older, 600.0)
@@ -110,7 +111,10 @@ class TestCreditCollectionKpi(CreditCollectionsCommon):
     def test_slices_add_up_and_companies_stay_apart(self):
         collectors = self._row(self.start, "collector")
         categories = self._row(self.start, "category")
+        salespeople = self._row(self.start, "salesperson")
         self.assertTrue(collectors and categories)
+        self.assertEqual(salespeople.salesperson_id, self.salesperson)
+        self.assertEqual(salespeople.amount_late_31_60, 600.0)
         self.assertEqual(sum(collectors.mapped("receivable_amount")), 1400.0)
         self.assertEqual(sum(categories.mapped("overdue_amount")), 1200.0)
         self.kpis._snapshot(self.other_company, self.today)

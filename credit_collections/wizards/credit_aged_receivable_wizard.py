@@ -1,12 +1,15 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..tools.receivables import AGING_BUCKETS
 
-
-def _last_month_end(wizard):
-    return fields.Date.context_today(wizard).replace(day=1) - relativedelta(days=1)
+# Period ends offered in one click: (key, label, months in the period).
+PERIOD_ENDS = [
+    ("month", "End of last month", 1),
+    ("quarter", "End of last quarter", 3),
+    ("year", "End of last year", 12),
+]
 
 
 class CreditAgedReceivableWizard(models.TransientModel):
@@ -16,13 +19,35 @@ class CreditAgedReceivableWizard(models.TransientModel):
     _name = "credit.aged.receivable.wizard"
     _description = "Aged Receivables at a Date"
 
-    as_of = fields.Date(string="As of", required=True, default=_last_month_end)
+    period_end = fields.Selection(
+        [(key, label) for key, label, _months in PERIOD_ENDS] + [("other", "Another day")],
+        string="Period",
+        default="month",
+        required=True,
+    )
+    as_of = fields.Date(
+        string="As of",
+        compute="_compute_as_of",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+    )
     company_ids = fields.Many2many(
         "res.company",
         string="Companies",
         default=lambda self: self.env.companies,
         help="The companies of the report, among those selected in the company switcher.",
     )
+
+    @api.depends("period_end")
+    def _compute_as_of(self):
+        today = fields.Date.context_today(self)
+        months = {key: count for key, _label, count in PERIOD_ENDS}
+        for wizard in self.filtered(lambda wizard: wizard.period_end in months):
+            count = months[wizard.period_end]
+            first_of_period = today.replace(month=(today.month - 1) // count * count + 1, day=1)
+            wizard.as_of = first_of_period - relativedelta(days=1)
 
     def action_open(self):
         self.ensure_one()
