@@ -3,7 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
-from ..tools.receivables import AGING_BUCKETS, OVERDUE_ITEM, days_late_between, receivable_items
+from ..tools.receivables import AGING_BUCKETS, OVERDUE_ITEM, aging_bucket_sums, receivable_items
 from .credit_risk_policy import GRADES, RISK_FACTORS
 
 RECENT_DAYS = 91  # the "recent quarter" of the payment trend
@@ -478,14 +478,6 @@ class CreditPartnerRisk(models.Model):
         """The CTEs of the figures by partner: the ledger's (``aging``), the payment
         behaviour's (``payments``, ``history``, ``sales``), the exposure's (``drafts``,
         ``orders``)."""
-        bucket_sums = SQL(", ").join(
-            SQL(
-                "COALESCE(SUM(amount_residual) FILTER (WHERE %s), 0) AS %s",
-                days_late_between(first, last),
-                SQL.identifier(name),
-            )
-            for name, first, last in AGING_BUCKETS
-        )
         params = {
             "company_id": company.id,
             "partner_ids": partner_ids,
@@ -494,7 +486,7 @@ class CreditPartnerRisk(models.Model):
             "lookback_months": policy.lookback_months,
             "recent_start": today - relativedelta(days=RECENT_DAYS),
             "digits": company.currency_id.decimal_places,
-            "bucket_sums": bucket_sums,
+            "bucket_sums": aging_bucket_sums(),
             "overdue_item": OVERDUE_ITEM,
             "receivables": receivable_items(company.id, partner_ids),
         }

@@ -6,7 +6,7 @@ from odoo.tools import SQL
 from ..tools.receivables import (
     AGING_BUCKETS,
     OVERDUE_ITEM,
-    days_late_between,
+    aging_bucket_sums,
     open_items_as_of,
     receivable_items,
 )
@@ -392,14 +392,7 @@ class CreditCollectionKpi(models.Model):
              GROUP BY partner_id
             """,
             overdue_item=OVERDUE_ITEM,
-            late_buckets=SQL(", ").join(
-                SQL(
-                    "SUM(amount_residual) FILTER (WHERE %s) AS %s",
-                    days_late_between(first, last),
-                    SQL.identifier(name),
-                )
-                for name, first, last in LATE_BUCKETS
-            ),
+            late_buckets=aging_bucket_sums(LATE_BUCKETS),
             date_end=date_end,
             items=open_items_as_of(company.id, date_end),
         )

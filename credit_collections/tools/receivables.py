@@ -35,6 +35,18 @@ def days_late_between(first, last):
     return SQL("days_late BETWEEN %s AND %s", first, last)
 
 
+def aging_bucket_sums(buckets=AGING_BUCKETS):
+    """SQL over items exposing ``amount_residual`` and ``days_late``: one sum per bucket."""
+    return SQL(", ").join(
+        SQL(
+            "COALESCE(SUM(amount_residual) FILTER (WHERE %s), 0) AS %s",
+            days_late_between(first, last),
+            SQL.identifier(name),
+        )
+        for name, first, last in buckets
+    )
+
+
 def receivable_items(company_id, partner_ids=None, open_only=False):
     """SQL: the posted receivable items of a company (of ``partner_ids``, commercial partners,
     if given; the open ones only with ``open_only``), with the columns the building blocks
