@@ -3,6 +3,7 @@ from typing import NamedTuple
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
 
 from ..tools.groups import CREDIT_MANAGER, INTERNAL_USERS
 from .credit_risk_policy import GRADES
@@ -222,7 +223,7 @@ class SaleOrder(models.Model):
                     )
                 )
             return
-        risks = grown._credit_refreshed_risks()
+        risks = grown._credit_refreshed_risks(force=True)  # counting the grown amount
         for order in grown:
             # The refreshed exposure counts this order, grown already: it is not added again.
             reasons = order._credit_hold_reasons(
@@ -361,13 +362,24 @@ class SaleOrder(models.Model):
     def _credit_key(self):
         return self._credit_customer(), self.company_id
 
-    def _credit_refreshed_risks(self):
-        """The customers' figures recomputed now, one statement per company: a hold must not
-        rest on last night's numbers. ``{(customer, company): figures}``."""
-        risks = self.env["credit.partner.risk"]
+    def _credit_refreshed_risks(self, force=False):
+        """The customers' figures as they stand now, ``{(customer, company): figures}``: a hold
+        must not rest on last night's numbers. A stored row is used when it is fresh (computed
+        today, nothing marked it stale since: see ``credit_partner_risk_freshness.py``); the
+        others, all with ``force``, are recomputed in one statement per company."""
+        risks = self.env["credit.partner.risk"].sudo()
+        today = fields.Date.context_today(self)
+        domain = Domain.FALSE
         for company, orders in self.grouped("company_id").items():
-            risks |= risks._refresh(company, orders._credit_customer().ids)
-        return {(risk.partner_id, risk.company_id): risk for risk in risks.sudo()}
+            customer_ids = orders._credit_customer().ids
+            if force:
+                risks._refresh(company, customer_ids, today)
+            else:
+                risks._refresh_unless_fresh(company, customer_ids, today)
+            domain |= Domain("company_id", "=", company.id) & Domain(
+                "partner_id", "in", customer_ids
+            )
+        return {(risk.partner_id, risk.company_id): risk for risk in risks.search(domain)}
 
     def _credit_release_covers(self):
         """A release covers one confirmation of this order, for its customer, in its currency,
@@ -480,10 +492,12 @@ class SaleOrder(models.Model):
     def _credit_rule_kyc(self, check):
         """KYC is incomplete and the exposure goes above what is allowed without it."""
         partner, policy = check.partner, check.policy
-        if not policy.hold_kyc or partner.kyc_status == "complete":
-            return []
         total = check.exposure + check.amount
-        if self.company_id.currency_id.compare_amounts(total, policy.kyc_free_exposure) <= 0:
+        if (
+            not policy.hold_kyc
+            or self.company_id.currency_id.compare_amounts(total, policy.kyc_free_exposure) <= 0
+            or partner.kyc_status == "complete"  # a compute: read only when it matters
+        ):
             return []
         return [
             self.env._(

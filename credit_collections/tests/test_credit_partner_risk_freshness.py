@@ -114,3 +114,18 @@ class TestCreditFiguresFreshness(CreditCollectionsCommon):
         self.assertTrue(risks._refresh_unless_fresh(self.company, ids, self.today))
         self._settle()
         self.assertFalse(risks._refresh_unless_fresh(self.company, ids, self.today))
+
+    def test_order_check_reads_fresh_figures_and_recomputes_stale_ones(self):
+        """Confirming an order reads the customer's stored figures when they are fresh, and
+        recomputes them first when a change marked them stale (here a payment of the whole
+        invoice, not committed yet)."""
+        self.company.account_use_credit_limit = True
+        self.customer.credit_limit = 1500.0
+        order = self._sale_order(self.customer, 1, 400.0, confirm=False)
+        self.assertFalse(order._credit_check(), "1,000 open + 400 is within 1,500")
+        # The stored row says more than the ledger: only a check that reads it can hold.
+        self._figures().sudo().write({"exposure": 1200.0})
+        self.assertEqual(order._credit_check(), order, "fresh: the stored 1,200 + 400 is over")
+        self._pay(self.invoice, 1000.0)  # marks the customer stale
+        self.assertFalse(order._credit_check(), "stale: recomputed, nothing open is left")
+        self.assertEqual(self._figures().exposure, 0.0)
