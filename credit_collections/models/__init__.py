@@ -32,3 +32,4 @@ from . import account_partial_reconcile
 from . import res_company
 from . import res_config_settings
 from . import sms_sms
+from . import ir_actions_report

@@ -7,6 +7,7 @@ from . import test_credit_partner_risk
 from . import test_credit_aged_receivable
 from . import test_credit_aged_receivable_tour
 from . import test_credit_collection_kpi
+from . import test_report_print_delay
 from . import test_credit_partner_risk_property
 from . import test_credit_partner_risk_freshness
 from . import test_credit_risk_score
