@@ -139,7 +139,8 @@ class CreditCollectionKpi(models.Model):
         readonly=True,
         aggregator="avg",
         help="The days of the latest months whose sales make up the receivables at month end: "
-        "whole months back from this one, then the share of the last month needed.",
+        "whole months back from this one, then the share of the last month needed (twelve "
+        "months at most).",
     )
     best_dso = fields.Float(
         string="Best Possible DSO",
