@@ -1,6 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.tools import format_date
 
 from ..tools.receivables import AGING_BUCKETS
 
@@ -53,7 +54,9 @@ class CreditAgedReceivableWizard(models.TransientModel):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Aged Receivables at %(date)s", date=self._as_of_label()),
+            "name": self.env._(
+                "Aged Receivables at %(date)s", date=format_date(self.env, self.as_of)
+            ),
             "res_model": "credit.aged.receivable",
             "view_mode": "pivot,graph,list",
             "views": [(False, "pivot"), (False, "graph"), (False, "list")],
@@ -71,9 +74,6 @@ class CreditAgedReceivableWizard(models.TransientModel):
             "credit_as_of": fields.Date.to_string(self.as_of),
             "allowed_company_ids": companies.ids,
         }
-
-    def _as_of_label(self):
-        return fields.Date.to_string(self.as_of)
 
     def _customer_totals(self):
         """Per company, per customer: the bucket totals and the open amount, for the PDF."""
