@@ -566,7 +566,7 @@ class CreditFollowup(models.Model):
                 """,
                 company_id=company.id,
                 uid=self.env.uid,
-                open_items=receivable_items(company.id, open_only=True),
+                open_items=receivable_items(company, open_only=True),
             )
         )
 
@@ -623,7 +623,8 @@ class CreditFollowup(models.Model):
                 to_queue.append((followup, level, facts[followup.id]["line_ids"]))
         before = {followup.id: (followup.level_id, followup.state) for followup in self}
         self._write_decisions(values, today)
-        self._log_escalations(before)
+        communicated = self.browse([followup.id for followup, _level, _lines in to_queue])
+        (self - communicated)._log_escalations(before)
         communications = self.env["credit.followup.communication"]
         communications._queue(to_queue, trigger="auto", today=today)
 
@@ -743,8 +744,9 @@ class CreditFollowup(models.Model):
         return {"next_level_id": following[0].id, "next_action_date": max(earliest)}
 
     def _log_escalations(self, before):
-        """One note per customer whose level or state the run changed, in one batch: the
-        follow-up's history shows every escalation (the run writes with SQL, untracked)."""
+        """One note per customer whose level or state the run changed, in one batch (the run
+        writes with SQL, untracked). A change that queues a communication is not noted: the
+        communication records it, and its delivery notes what was sent."""
         states = dict(self._fields["state"]._description_selection(self.env))
         bodies = {}
         for followup in self:
@@ -838,7 +840,7 @@ class CreditFollowup(models.Model):
                 classify=self._category_case(company),
                 ids=self.ids,
                 today=today,
-                open_items=receivable_items(company.id, self.partner_id.ids, open_only=True),
+                open_items=receivable_items(company, self.partner_id.ids, open_only=True),
                 overdue_item=OVERDUE_ITEM,
                 level_ctes=self._level_ctes(),
             )

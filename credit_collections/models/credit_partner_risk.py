@@ -190,6 +190,10 @@ class CreditPartnerRisk(models.Model):
     penalty_disputes = fields.Float(readonly=True, aggregator=None)
     penalty_newness = fields.Float(readonly=True, aggregator=None)
     penalty_trend = fields.Float(readonly=True, aggregator=None)
+    score_points = fields.Json(
+        readonly=True,
+        help="Points each risk factor cost, with the policy's weights of the day of the score.",
+    )
     score_reasons = fields.Text(
         compute="_compute_score_reasons", help="The factors that cost the customer points."
     )
@@ -199,22 +203,18 @@ class CreditPartnerRisk(models.Model):
         "A customer has one set of credit figures per company.",
     )
 
-    @api.depends("score", *(f"penalty_{code}" for code, _label in RISK_FACTORS))
+    @api.depends("score_points")
     def _compute_score_reasons(self):
-        policies = {}
+        """From the points stored with the score: they explain it even after the policy's
+        weights change, and opening a customer does not read the policy."""
         for risk in self:
-            company = risk.company_id
-            policies.setdefault(company, self.env["credit.risk.policy"]._for_company(company))
-            weights = policies[company]._weights()
+            points = risk.score_points or {}
             costs = sorted(
-                (
-                    (round(weights[code] * risk[f"penalty_{code}"]), self.env._(label))
-                    for code, label in RISK_FACTORS
-                ),
+                ((points.get(code, 0), self.env._(label)) for code, label in RISK_FACTORS),
                 reverse=True,
             )
             risk.score_reasons = "\n".join(
-                f"-{points} {label}" for points, label in costs if points
+                f"-{lost} {label}" for lost, label in costs if lost
             ) or self.env._("Nothing costs this customer points.")
 
     def action_open_partner(self):
@@ -310,7 +310,7 @@ class CreditPartnerRisk(models.Model):
                 """,
                 company_id=company.id,
                 today=today,
-                receivables=receivable_items(company.id),
+                receivables=receivable_items(company),
             )
         )
         return [partner_id for (partner_id,) in rows]
@@ -318,7 +318,11 @@ class CreditPartnerRisk(models.Model):
     def _refresh_query(self, company, partner_ids, today):
         """The upsert of a batch: exposure, aging, payment behaviour and score in one statement."""
         policy = self.env["credit.risk.policy"]._for_company(company)
-        names = [*STORED_FIGURES, *(f"penalty_{code}" for code, _label in RISK_FACTORS)]
+        names = [
+            *STORED_FIGURES,
+            *(f"penalty_{code}" for code, _label in RISK_FACTORS),
+            "score_points",
+        ]
         columns = SQL(", ").join(SQL.identifier(name) for name in names)
         contributed = self._contributed_sql(company, partner_ids, today, policy)
         return SQL(
@@ -333,7 +337,8 @@ class CreditPartnerRisk(models.Model):
                 SELECT behaviour.*, %(penalties)s FROM behaviour
             ),
             scored AS (
-                SELECT penalized.*, %(score)s AS score FROM penalized
+                SELECT penalized.*, %(score)s AS score, %(points)s AS score_points
+                  FROM penalized
             )
             INSERT INTO credit_partner_risk (
                 partner_id, company_id, computed_on, %(columns)s,
@@ -364,6 +369,7 @@ class CreditPartnerRisk(models.Model):
                 for code, _label in RISK_FACTORS
             ),
             score=self._score_expression(policy),
+            points=self._points_expression(policy),
             grade=self._grade_case(policy),
             suggested_limit=self._suggested_limit_expression(policy),
             columns=columns,
@@ -434,6 +440,17 @@ class CreditPartnerRisk(models.Model):
             external_weight=policy.external_score_weight,
         )
 
+    @staticmethod
+    def _points_expression(policy):
+        """SQL over the penalized figures: ``{factor: points lost}``, whole points."""
+        return SQL(
+            "jsonb_build_object(%s)",
+            SQL(", ").join(
+                SQL("%s, ROUND(%s * %s)::int", code, weight, SQL.identifier(f"penalty_{code}"))
+                for code, weight in policy._weights().items()
+            ),
+        )
+
     def _figure_contributions(self, company, partner_ids, today, policy):
         """Figures the layers above contribute to the risk, each ``{column: (CTE name, CTE,
         value)}``: the CTE gives one row per ``partner_id``, the value reads it. The follow-up
@@ -488,7 +505,7 @@ class CreditPartnerRisk(models.Model):
             "digits": company.currency_id.decimal_places,
             "bucket_sums": aging_bucket_sums(),
             "overdue_item": OVERDUE_ITEM,
-            "receivables": receivable_items(company.id, partner_ids),
+            "receivables": receivable_items(company, partner_ids),
         }
         return SQL(",").join(
             [self._ledger_ctes(params), self._behaviour_ctes(params), self._exposure_ctes(params)]
@@ -527,30 +544,35 @@ class CreditPartnerRisk(models.Model):
         it buys."""
         return SQL(
             """
-            payments_applied AS (  -- payments applied to invoices: credit notes and
+            settled_invoice_items AS (  -- items of invoices with nothing left open; a window,
+                                        -- not a join on the CTE that the planner misjudges
+                SELECT * FROM (
+                    SELECT id, partner_id, move_id, date_due,
+                           BOOL_AND(reconciled) OVER (PARTITION BY move_id) AS settled
+                      FROM receivables
+                     WHERE move_type = 'out_invoice'
+                ) items
+                 WHERE settled
+            ),
+            payments_applied AS (  -- payments applied to settled invoices: credit notes and
                                    -- write-offs settle an invoice, they do not pay it
-                SELECT receivables.partner_id, receivables.move_id, partial.amount,
-                       GREATEST(partial.max_date - receivables.date_due, 0) AS days_late,
+                SELECT items.partner_id, items.move_id, partial.amount,
+                       GREATEST(partial.max_date - items.date_due, 0) AS days_late,
                        partial.max_date AS paid_on
-                  FROM receivables
-                  JOIN account_partial_reconcile partial ON partial.debit_move_id = receivables.id
+                  FROM settled_invoice_items items
+                  JOIN account_partial_reconcile partial ON partial.debit_move_id = items.id
                   JOIN account_move_line counterpart ON counterpart.id = partial.credit_move_id
                   JOIN account_move payment ON payment.id = counterpart.move_id
-                 WHERE receivables.move_type = 'out_invoice'
-                   AND (payment.origin_payment_id IS NOT NULL
-                        OR payment.statement_line_id IS NOT NULL)
+                 WHERE payment.origin_payment_id IS NOT NULL
+                    OR payment.statement_line_id IS NOT NULL
             ),
             paid_invoices AS (  -- invoices paid in full: each one its payments weighted by amount
-                SELECT payments_applied.partner_id, payments_applied.move_id,
+                SELECT partner_id, move_id,
                        SUM(amount) AS paid_amount,
                        SUM(amount * days_late) / NULLIF(SUM(amount), 0) AS days_late,
                        MAX(paid_on) AS paid_on
                   FROM payments_applied
-                 WHERE NOT EXISTS (
-                       SELECT 1 FROM receivables unpaid
-                        WHERE unpaid.move_id = payments_applied.move_id AND NOT unpaid.reconciled
-                 )
-                 GROUP BY payments_applied.partner_id, payments_applied.move_id
+                 GROUP BY partner_id, move_id
                 HAVING MAX(paid_on) >= %(lookback_start)s
             ),
             payments AS (

@@ -116,15 +116,15 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     @api.depends("commercial_partner_id.credit_risk_ids")
     def _compute_credit_risk_id(self):
-        risks = self.env["credit.partner.risk"].search(
-            [
-                ("partner_id", "in", self.commercial_partner_id.ids),
-                ("company_id", "=", self.env.company.id),
-            ]
-        )
-        risk_by_partner = {risk.partner_id: risk for risk in risks}
+        """From the customer's rows, which the form reads anyway: no query of its own.
+
+        The rows are read unrestricted: the one2many's cache is shared by every environment, so
+        a read restricted to another company (``with_company``) would otherwise hide this
+        company's row from the next read."""
+        company = self.env.company
         for partner in self:
-            partner.credit_risk_id = risk_by_partner.get(partner.commercial_partner_id)
+            risks = partner.commercial_partner_id.sudo().credit_risk_ids
+            partner.credit_risk_id = risks.filtered(lambda risk: risk.company_id == company)[:1]
 
     def _search_credit_risk_id(self, operator, value):
         risk_domain = [("id", operator, value), ("company_id", "=", self.env.company.id)]
@@ -198,31 +198,32 @@ class ResPartner(models.Model):
         "commercial_partner_id.kyc_reviewed_on",
     )
     def _compute_kyc_status(self):
-        items = self.env["credit.kyc.item"].search(
-            [
-                ("partner_id", "in", self.commercial_partner_id.ids),
-                ("company_id", "=", self.env.company.id),
-                ("required", "=", True),
-            ]
-        )
-        items_by_partner = items.grouped("partner_id")
+        """From the checklist the form reads anyway; the policy only for a complete one."""
+        company = self.env.company
         today = fields.Date.context_today(self)
-        policy = self.env["credit.risk.policy"]._for_company(self.env.company)
-        review_months = policy._kyc_review_months()
         for partner in self:
             commercial = partner.commercial_partner_id
-            required = items_by_partner.get(commercial)
+            required = commercial.kyc_item_ids.filtered(
+                lambda item: item.company_id == company and item.required
+            )
             if not required:
                 partner.kyc_status = "none"
             elif all(item._is_valid_on(today) for item in required):
-                reviewed = commercial.kyc_reviewed_on or max(required.mapped("verified_on"))
-                months = review_months[commercial.credit_grade or "C"]
-                due = reviewed + relativedelta(months=months) < today
-                partner.kyc_status = "review_due" if due else "complete"
+                partner.kyc_status = (
+                    "review_due" if commercial._kyc_review_due(required, today) else "complete"
+                )
             elif all(item.state in ("verified", "expired") for item in required):
                 partner.kyc_status = "expired"
             else:
                 partner.kyc_status = "incomplete"
+
+    def _kyc_review_due(self, verified_items, today):
+        """Whether the last review (or verification) is older than the policy's interval for
+        the customer's grade."""
+        policy = self.env["credit.risk.policy"]._for_company(self.env.company)
+        months = policy._kyc_review_months()[self.credit_grade or "C"]
+        reviewed = self.kyc_reviewed_on or max(verified_items.mapped("verified_on"))
+        return reviewed + relativedelta(months=months) < today
 
     @api.model_create_multi
     def create(self, vals_list):

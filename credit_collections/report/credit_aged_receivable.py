@@ -105,7 +105,7 @@ class CreditAgedReceivable(models.Model):
             """,
             company_id=company.id,
             as_of=as_of,
-            items=open_items_as_of(company.id, as_of),
+            items=open_items_as_of(company, as_of),
             bucket=SQL(" ").join(
                 SQL("WHEN %s THEN %s", days_late_between(first, last), key)
                 for (key, _label), (_name, first, last) in zip(BUCKETS, AGING_BUCKETS, strict=True)

@@ -323,7 +323,7 @@ class CreditCollectionKpi(models.Model):
             "at_begin": SQL(
                 "SELECT partner_id, SUM(amount_residual) AS begin_receivable_amount"
                 "  FROM (%s) items GROUP BY partner_id",
-                open_items_as_of(company.id, month - relativedelta(days=1)),
+                open_items_as_of(company, month - relativedelta(days=1)),
             ),
             "sales": self._credit_sales(company, month, date_end),
             "flows": self._cash_flows(company, month, date_end),
@@ -395,7 +395,7 @@ class CreditCollectionKpi(models.Model):
             overdue_item=OVERDUE_ITEM,
             late_buckets=aging_bucket_sums(LATE_BUCKETS),
             date_end=date_end,
-            items=open_items_as_of(company.id, date_end),
+            items=open_items_as_of(company, date_end),
         )
 
     @staticmethod
@@ -454,7 +454,7 @@ class CreditCollectionKpi(models.Model):
             """,
             month=month,
             date_end=date_end,
-            items=receivable_items(company.id),
+            items=receivable_items(company),
         )
 
     @staticmethod

@@ -65,13 +65,23 @@ class TestFollowupEscalation(FollowupCommon):
         self.assertEqual(followup.next_action_date, self.today + timedelta(days=20))
 
     def test_every_escalation_is_in_the_follow_up_history(self):
+        """A level reached with a communication is in its record and, once delivered, in the
+        history; a change without one (paid: back to clear) is noted by the run."""
         customer = self._customer("Tracked")
-        self._invoice(customer, 100.0, days_ago=8)
+        invoice = self._invoice(customer, 100.0, days_ago=8)
         followup = self._followup(customer)
         self._escalate()
+        self.assertEqual(followup.communication_ids.level_id, self.levels[7])
+        self._deliver()
+        self.assertIn(
+            "Level Second reminder",
+            " ".join(followup.message_ids.mapped(lambda message: str(message.body))),
+        )
+        self._pay(invoice, 100.0)
+        self._escalate(today=self.today + timedelta(days=1))
         note = followup.message_ids.filtered(lambda m: "Follow-up run" in (m.body or ""))
         self.assertEqual(len(note), 1)
-        self.assertIn("none → Second reminder", note.body)
+        self.assertIn("Second reminder → none", note.body)
 
     def test_second_run_same_day_does_nothing(self):
         customer = self._customer("Twice")

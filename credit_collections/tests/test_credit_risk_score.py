@@ -104,7 +104,20 @@ class TestCreditRiskScore(CreditCollectionsCommon):
         self.policy.write({f"weight_{code}": 0 for code in self.policy._weights()})
         self.assertEqual(self._risk().score, 100)
         self.policy.weight_oldest = 40
-        self.assertEqual(self._risk().score, 100 - round(40 * 100 / 120))
+        risk = self._risk()
+        self.assertEqual(risk.score, 100 - round(40 * 100 / 120))
+        self.assertEqual(risk.score_reasons, "-33 An invoice is long overdue")
+
+    def test_reasons_explain_the_score_of_their_day(self):
+        """A change of weights changes the next score; until then, the reasons are the
+        stored score's, not a recomputation with the new weights."""
+        self._invoice(self.partner, 1000.0, days_ago=100)
+        reasons = self._risk().score_reasons
+        self.policy.write({f"weight_{code}": 0 for code in self.policy._weights()})
+        risk = self.partner.credit_risk_id
+        risk.invalidate_recordset()
+        self.assertEqual(risk.score_reasons, reasons)
+        self.assertEqual(self._risk().score_reasons, "Nothing costs this customer points.")
 
 
 @tagged("post_install", "-at_install")
