@@ -116,15 +116,16 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     @api.depends("commercial_partner_id.credit_risk_ids")
     def _compute_credit_risk_id(self):
-        """From the customer's rows, which the form reads anyway: no query of its own.
-
-        The rows are read unrestricted: the one2many's cache is shared by every environment, so
-        a read restricted to another company (``with_company``) would otherwise hide this
-        company's row from the next read."""
+        """One search for the batch, not a filter of ``credit_risk_ids``: a one2many's cache is
+        shared by every environment, and a read under another company's record rules
+        (``with_company``) would leave in it only that company's rows."""
         company = self.env.company
+        risks = self.env["credit.partner.risk"].search(
+            [("partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", company.id)]
+        )
+        risk_by_partner = {risk.partner_id: risk for risk in risks}
         for partner in self:
-            risks = partner.commercial_partner_id.sudo().credit_risk_ids
-            partner.credit_risk_id = risks.filtered(lambda risk: risk.company_id == company)[:1]
+            partner.credit_risk_id = risk_by_partner.get(partner.commercial_partner_id)
 
     def _search_credit_risk_id(self, operator, value):
         risk_domain = [("id", operator, value), ("company_id", "=", self.env.company.id)]
@@ -198,14 +199,20 @@ class ResPartner(models.Model):
         "commercial_partner_id.kyc_reviewed_on",
     )
     def _compute_kyc_status(self):
-        """From the checklist the form reads anyway; the policy only for a complete one."""
-        company = self.env.company
+        """One search for the batch (see ``_compute_credit_risk_id`` on why not a filter of
+        ``kyc_item_ids``); the policy only for a complete checklist."""
+        items = self.env["credit.kyc.item"].search(
+            [
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+                ("required", "=", True),
+            ]
+        )
+        items_by_partner = items.grouped("partner_id")
         today = fields.Date.context_today(self)
         for partner in self:
             commercial = partner.commercial_partner_id
-            required = commercial.kyc_item_ids.filtered(
-                lambda item: item.company_id == company and item.required
-            )
+            required = items_by_partner.get(commercial)
             if not required:
                 partner.kyc_status = "none"
             elif all(item._is_valid_on(today) for item in required):

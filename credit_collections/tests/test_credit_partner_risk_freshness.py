@@ -88,6 +88,17 @@ class TestCreditFiguresFreshness(CreditCollectionsCommon):
         self.env["credit.partner.risk"]._refresh_nightly(lambda *args, **kwargs: True)
         self.assertEqual(self._figures().open_amount, 150.0)
 
+    def test_each_company_has_its_figures_whatever_was_read_before(self):
+        """A read of the customer's rows under another company's record rules, first in the
+        transaction, does not hide this company's figures afterwards."""
+        self._invoice(self.customer, 70.0, company=self.other_company)
+        self._settle()
+        self.customer.invalidate_recordset()
+        restricted = self.customer.with_company(self.other_company).credit_risk_ids
+        self.assertEqual(restricted.company_id, self.other_company)
+        self.assertEqual(self._figures().open_amount, 1000.0)
+        self.assertEqual(self._figures(self.other_company).open_amount, 70.0)
+
     def test_other_company_is_marked_apart(self):
         other = self._invoice(self.customer, 70.0, company=self.other_company)
         self._settle()
