@@ -19,11 +19,9 @@ import argparse
 import statistics
 import time
 
-from bench_risk_recompute import DEFAULT_CONF, OCA_MODULE, open_registry
+from bench_risk_recompute import DEFAULT_CONF, OCA_MODULE, run_rolled_back
 from bench_sale_confirm import shortest_and_longest
 from lxml import etree
-
-import odoo
 
 CREDIT_MODULES = ("credit_collections", OCA_MODULE)
 
@@ -123,15 +121,7 @@ def run(env, args):
 
 
 def main():
-    args = parse_args()
-    registry = open_registry(args)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        env = env(user=env.ref("base.user_admin").id)
-        try:
-            run(env, args)
-        finally:
-            cr.rollback()
+    run_rolled_back(parse_args(), run, user_xmlid="base.user_admin")
 
 
 if __name__ == "__main__":

@@ -107,6 +107,19 @@ def open_registry(args):
     return Registry(args.db)
 
 
+def run_rolled_back(args, run, user_xmlid=None):
+    """``run(env, args)`` on the benchmark database, as ``user_xmlid`` (the superuser if not
+    given), in a transaction rolled back afterwards: the database is left as it was."""
+    with open_registry(args).cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        if user_xmlid:
+            env = env(user=env.ref(user_xmlid).id)
+        try:
+            run(env, args)
+        finally:
+            cr.rollback()
+
+
 # Portfolio generation: customers, template documents, clones.
 
 

@@ -27,9 +27,8 @@ import statistics
 import sys
 import time
 
-from bench_risk_recompute import DEFAULT_CONF, customers_by_history, open_registry
+from bench_risk_recompute import DEFAULT_CONF, customers_by_history, run_rolled_back
 
-import odoo
 from odoo import Command
 
 
@@ -166,14 +165,7 @@ def oca_installed(env):
 
 
 def main():
-    args = parse_args()
-    registry = open_registry(args)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        try:
-            run(env, args)
-        finally:
-            cr.rollback()
+    run_rolled_back(parse_args(), run)
 
 
 if __name__ == "__main__":
