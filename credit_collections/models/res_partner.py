@@ -119,9 +119,11 @@ class ResPartner(models.Model):
         """One search for the batch, not a filter of ``credit_risk_ids``: a one2many's cache is
         shared by every environment, and a read under another company's record rules
         (``with_company``) would leave in it only that company's rows."""
-        company = self.env.company
         risks = self.env["credit.partner.risk"].search(
-            [("partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", company.id)]
+            [
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+            ]
         )
         risk_by_partner = {risk.partner_id: risk for risk in risks}
         for partner in self:
@@ -210,25 +212,27 @@ class ResPartner(models.Model):
         )
         items_by_partner = items.grouped("partner_id")
         today = fields.Date.context_today(self)
+        review_months = None  # read once per batch, and only for a complete checklist
         for partner in self:
             commercial = partner.commercial_partner_id
             required = items_by_partner.get(commercial)
             if not required:
                 partner.kyc_status = "none"
             elif all(item._is_valid_on(today) for item in required):
-                partner.kyc_status = (
-                    "review_due" if commercial._kyc_review_due(required, today) else "complete"
-                )
+                if review_months is None:
+                    policy = self.env["credit.risk.policy"]._for_company(self.env.company)
+                    review_months = policy._kyc_review_months()
+                due = commercial._kyc_review_due(required, today, review_months)
+                partner.kyc_status = "review_due" if due else "complete"
             elif all(item.state in ("verified", "expired") for item in required):
                 partner.kyc_status = "expired"
             else:
                 partner.kyc_status = "incomplete"
 
-    def _kyc_review_due(self, verified_items, today):
+    def _kyc_review_due(self, verified_items, today, review_months):
         """Whether the last review (or verification) is older than the policy's interval for
-        the customer's grade."""
-        policy = self.env["credit.risk.policy"]._for_company(self.env.company)
-        months = policy._kyc_review_months()[self.credit_grade or "C"]
+        the customer's grade (``review_months``: the policy's months per grade)."""
+        months = review_months[self.credit_grade or "C"]
         reviewed = self.kyc_reviewed_on or max(verified_items.mapped("verified_on"))
         return reviewed + relativedelta(months=months) < today
 
