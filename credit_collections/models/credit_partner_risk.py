@@ -53,6 +53,77 @@ PENALTIES = {
 }
 
 
+def uninvoiced_order_ctes(company_id, condition, digits, downpayments=True):
+    """SQL: the CTEs that end in ``orders``, what the confirmed orders of ``company_id``
+    matching ``condition`` (over ``sale`` and its invoiced ``partner``) have not invoiced yet,
+    per customer (the invoiced commercial partner), in company currency at the order's rate.
+
+    Each order is rounded on its own, as its invoice will be: the figure grows by exactly its
+    order's amount when one more order is confirmed (``_add_confirmed_orders``). Without
+    ``downpayments`` (the caller knows the orders have no down payment lines), the query
+    leaves out the invoices' tables, and their planning.
+    """
+    downpayments_select = SQL(
+        """
+            SELECT line.order_id,
+                   SUM(CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END
+                       * invoice_line.price_total) AS amount
+              FROM sale_order_line line
+              JOIN confirmed_orders ON confirmed_orders.id = line.order_id
+              JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = line.id
+              JOIN account_move_line invoice_line ON invoice_line.id = rel.invoice_line_id
+              JOIN account_move move ON move.id = invoice_line.move_id
+             WHERE line.is_downpayment
+               AND move.state != 'cancel'
+             GROUP BY line.order_id
+        """
+        if downpayments
+        else "SELECT NULL::int AS order_id, 0::numeric AS amount WHERE FALSE"
+    )
+    return SQL(
+        """
+        confirmed_orders AS (
+            SELECT sale.id, partner.commercial_partner_id AS partner_id,
+                   COALESCE(NULLIF(sale.currency_rate, 0), 1)::numeric AS rate
+              FROM sale_order sale
+              JOIN res_partner partner ON partner.id = sale.partner_invoice_id
+             WHERE sale.company_id = %(company_id)s
+               AND sale.state = 'sale'
+               AND %(condition)s
+        ),
+        order_uninvoiced AS (  -- ordered, not invoiced yet (order currency)
+            SELECT line.order_id,
+                   SUM(GREATEST(line.product_uom_qty - line.qty_invoiced, 0)
+                       * line.price_total / line.product_uom_qty) AS amount
+              FROM sale_order_line line
+              JOIN confirmed_orders ON confirmed_orders.id = line.order_id
+             WHERE line.display_type IS NULL
+               AND line.product_uom_qty > 0
+               AND NOT COALESCE(line.is_downpayment, FALSE)
+             GROUP BY line.order_id
+        ),
+        order_downpayments AS (  -- down payments invoiced (drafts too), not yet deducted
+            %(downpayments)s
+        ),
+        orders AS (  -- a down payment is already in the receivable: not counted twice
+            SELECT confirmed_orders.partner_id,
+                   SUM(ROUND(GREATEST(
+                       COALESCE(order_uninvoiced.amount, 0)
+                       - COALESCE(order_downpayments.amount, 0), 0
+                   ) / confirmed_orders.rate, %(digits)s)) AS uninvoiced_order_amount
+              FROM confirmed_orders
+              LEFT JOIN order_uninvoiced ON order_uninvoiced.order_id = confirmed_orders.id
+              LEFT JOIN order_downpayments ON order_downpayments.order_id = confirmed_orders.id
+             GROUP BY confirmed_orders.partner_id
+        )
+        """,
+        company_id=company_id,
+        condition=condition,
+        digits=digits,
+        downpayments=downpayments_select,
+    )
+
+
 class CreditPartnerRisk(models.Model):
     """The credit figures of one customer (commercial partner) in one company.
 
@@ -610,6 +681,7 @@ class CreditPartnerRisk(models.Model):
     @staticmethod
     def _exposure_ctes(params):
         """``drafts`` and ``orders``: draft invoices and what is ordered, not invoiced yet."""
+        orders_of_batch = SQL("partner.commercial_partner_id = ANY(%s)", params["partner_ids"])
         return SQL(
             """
             drafts AS (
@@ -622,53 +694,12 @@ class CreditPartnerRisk(models.Model):
                    AND move.commercial_partner_id = ANY(%(partner_ids)s)
                  GROUP BY move.commercial_partner_id
             ),
-            confirmed_orders AS (
-                SELECT sale.id, partner.commercial_partner_id AS partner_id,
-                       COALESCE(NULLIF(sale.currency_rate, 0), 1)::numeric AS rate
-                  FROM sale_order sale
-                  JOIN res_partner partner ON partner.id = sale.partner_invoice_id
-                 WHERE sale.company_id = %(company_id)s
-                   AND sale.state = 'sale'
-                   AND partner.commercial_partner_id = ANY(%(partner_ids)s)
-            ),
-            order_uninvoiced AS (  -- ordered, not invoiced yet (order currency)
-                SELECT line.order_id,
-                       SUM(GREATEST(line.product_uom_qty - line.qty_invoiced, 0)
-                           * line.price_total / line.product_uom_qty) AS amount
-                  FROM sale_order_line line
-                  JOIN confirmed_orders ON confirmed_orders.id = line.order_id
-                 WHERE line.display_type IS NULL
-                   AND line.product_uom_qty > 0
-                   AND NOT COALESCE(line.is_downpayment, FALSE)
-                 GROUP BY line.order_id
-            ),
-            order_downpayments AS (  -- down payments invoiced (drafts too), not yet deducted
-                SELECT line.order_id,
-                       SUM(CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END
-                           * invoice_line.price_total) AS amount
-                  FROM sale_order_line line
-                  JOIN confirmed_orders ON confirmed_orders.id = line.order_id
-                  JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = line.id
-                  JOIN account_move_line invoice_line ON invoice_line.id = rel.invoice_line_id
-                  JOIN account_move move ON move.id = invoice_line.move_id
-                 WHERE line.is_downpayment
-                   AND move.state != 'cancel'
-                 GROUP BY line.order_id
-            ),
-            orders AS (  -- a down payment is already in the receivable: not counted twice
-                SELECT confirmed_orders.partner_id,
-                       ROUND(SUM(GREATEST(
-                           COALESCE(order_uninvoiced.amount, 0)
-                           - COALESCE(order_downpayments.amount, 0), 0
-                       ) / confirmed_orders.rate), %(digits)s) AS uninvoiced_order_amount
-                  FROM confirmed_orders
-                  LEFT JOIN order_uninvoiced ON order_uninvoiced.order_id = confirmed_orders.id
-                  LEFT JOIN order_downpayments
-                         ON order_downpayments.order_id = confirmed_orders.id
-                 GROUP BY confirmed_orders.partner_id
-            )
+            %(order_ctes)s
             """,
             **params,
+            order_ctes=uninvoiced_order_ctes(
+                params["company_id"], orders_of_batch, params["digits"]
+            ),
         )
 
     @staticmethod

@@ -1,10 +1,12 @@
 from collections import defaultdict
 from functools import partial
 
-from odoo import api, models
+from odoo import api, fields, models
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from .concurrent_runs import run_step
+from .credit_partner_risk import uninvoiced_order_ctes
 
 MARKS_TABLE = "credit_partner_risk_mark"
 PENDING_MARKS = "credit_collections.stale_marks"
@@ -106,32 +108,111 @@ class CreditPartnerRisk(models.Model):
     def _refresh_unless_fresh(self, company, partner_ids, today):
         """Refresh those of the customers not computed on ``today`` or marked stale since (marks
         committed, or pending in this transaction): a run after the nightly refresh, or before
-        it, leaves each customer computed once."""
+        it, leaves each customer computed once. Returns the refreshed rows."""
+        fresh = self._fresh_rows(company, partner_ids, today)
+        stale = sorted(set(partner_ids) - set(fresh.partner_id.ids))
+        return self._refresh(company, stale, today) if stale else self.browse()
+
+    @api.model
+    def _current_rows(self, company, partner_ids, today, field_names=()):
+        """The customers' rows as they stand now: the fresh ones read with ``field_names`` in
+        one query, the others refreshed."""
+        fresh = self._fresh_rows(company, partner_ids, today, field_names)
+        stale = sorted(set(partner_ids) - set(fresh.partner_id.ids))
+        return fresh | self._refresh(company, stale, today) if stale else fresh
+
+    @api.model
+    def _fresh_rows(self, company, partner_ids, today, field_names=()):
+        return self.search_fetch(
+            Domain("partner_id", "in", list(partner_ids))
+            & Domain("company_id", "=", company.id)
+            & Domain.custom(
+                to_sql=lambda _model, alias, _query: self._fresh_row(
+                    company, today, SQL.identifier(alias)
+                )
+            ),
+            ["partner_id", *field_names],
+        )
+
+    @api.model
+    def _fresh_row(self, company, today, risk):
+        """SQL over the row ``risk`` of a customer in ``company``: computed on ``today``, and
+        nothing marked it stale since (a mark committed, or pending in this transaction)."""
         pending = self.env.cr.precommit.data.get(PENDING_MARKS, {}).get(company.id, set())
         pending_ids = self.env["res.partner"].browse(pending).commercial_partner_id.ids
+        return SQL(
+            """
+            %(risk)s.computed_on = %(today)s
+            AND %(risk)s.partner_id != ALL(%(pending_ids)s)
+            AND NOT EXISTS (
+                SELECT 1 FROM %(marks)s mark
+                 WHERE mark.partner_id = %(risk)s.partner_id
+                   AND mark.company_id = %(risk)s.company_id)
+            """,
+            risk=risk,
+            today=today,
+            pending_ids=pending_ids,
+            marks=SQL.identifier(MARKS_TABLE),
+        )
+
+    @api.model
+    def _add_confirmed_orders(self, company, orders, today=None):
+        """Count ``orders``, just confirmed in ``company``, in their customers' fresh figures,
+        in one statement: the exposure grows by exactly what a refresh would add for them (see
+        ``uninvoiced_order_ctes``), and the month's history with it. Customers without fresh
+        figures are refreshed instead.
+
+        :return: the rows changed or refreshed
+        """
+        today = today or fields.Date.context_today(self)
+        self.env.flush_all()
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT customer.id
-                  FROM unnest(%(partner_ids)s::int[]) AS customer(id)
-                 WHERE customer.id = ANY(%(pending_ids)s)
-                    OR NOT EXISTS (
-                       SELECT 1 FROM credit_partner_risk risk
-                        WHERE risk.partner_id = customer.id AND risk.company_id = %(company)s
-                          AND risk.computed_on = %(today)s)
-                    OR EXISTS (
-                       SELECT 1 FROM %(marks)s mark
-                        WHERE mark.partner_id = customer.id AND mark.company_id = %(company)s)
+                WITH %(order_ctes)s,
+                added AS (
+                    UPDATE credit_partner_risk risk
+                       SET uninvoiced_order_amount
+                               = risk.uninvoiced_order_amount + orders.uninvoiced_order_amount,
+                           exposure = risk.exposure + orders.uninvoiced_order_amount,
+                           write_uid = %(uid)s, write_date = NOW() AT TIME ZONE 'UTC'
+                      FROM orders
+                     WHERE risk.partner_id = orders.partner_id
+                       AND risk.partner_id = ANY(%(customer_ids)s)  -- the unique index
+                       AND risk.company_id = %(company_id)s
+                       AND %(fresh)s
+                 RETURNING risk.id, risk.partner_id, risk.exposure
+                ),
+                history AS (
+                    UPDATE credit_partner_risk_history history
+                       SET exposure = added.exposure
+                      FROM added
+                     WHERE history.partner_id = added.partner_id
+                       AND history.company_id = %(company_id)s
+                       AND history.month = %(month)s
+                )
+                SELECT orders.partner_id, added.id
+                  FROM orders
+                  LEFT JOIN added ON added.partner_id = orders.partner_id
                 """,
-                partner_ids=list(partner_ids),
-                pending_ids=pending_ids,
-                company=company.id,
-                today=today,
-                marks=SQL.identifier(MARKS_TABLE),
+                order_ctes=uninvoiced_order_ctes(
+                    company.id,
+                    SQL("sale.id = ANY(%s)", orders.ids),
+                    company.currency_id.decimal_places,
+                    downpayments=any(orders.order_line.mapped("is_downpayment")),
+                ),
+                uid=self.env.uid,
+                customer_ids=orders._credit_customer().ids,
+                company_id=company.id,
+                fresh=self._fresh_row(company, today, SQL("risk")),
+                month=today.replace(day=1),
             )
         )
-        stale = [partner_id for (partner_id,) in rows]
-        return self._refresh(company, stale, today) if stale else self.browse()
+        self.invalidate_model()
+        self.env["res.partner"].invalidate_model()  # its credit_* fields read these rows
+        changed = self.browse([risk_id for _partner_id, risk_id in rows if risk_id])
+        stale = [partner_id for partner_id, risk_id in rows if not risk_id]
+        return changed | self._refresh(company, stale, today) if stale else changed
 
     @api.model
     def _claim_and_refresh(self, limit, after_batch):

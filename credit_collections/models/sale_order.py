@@ -3,7 +3,6 @@ from typing import NamedTuple
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.fields import Domain
 
 from ..tools.groups import CREDIT_MANAGER, INTERNAL_USERS
 from .credit_risk_policy import GRADES
@@ -21,6 +20,19 @@ class CreditCheck(NamedTuple):
     amount: float
 
 
+# The customer's figures the hold rules read, fetched with the check's freshness query.
+RULE_FIGURES = ["company_id", "exposure", "overdue_amount", "oldest_days_late", "grade", "score"]
+# What the hold rules read of the customers and of the policy (read alone, not whole records).
+CUSTOMER_FIELDS = ["credit_limit", "credit_hold", "credit_hold_note"]
+POLICY_FIELDS = [
+    "hold_over_limit",
+    "hold_overdue",
+    "hold_overdue_days",
+    "hold_grade",
+    "hold_worst_grade",
+    "hold_kyc",
+    "kyc_free_exposure",
+]
 # Orders the credit check let through in this transaction (kept with the transaction, out of
 # reach of a client's context): their confirmation's own write of the state is not checked again.
 CHECKED_ORDERS = "credit_collections.checked_orders"
@@ -181,13 +193,13 @@ class SaleOrder(models.Model):
         )
 
     def _action_confirm(self):
-        """A confirmed order counts in its customer's exposure at once: refreshed here, in the
-        confirming transaction."""
+        """A confirmed order counts in its customer's exposure at once, in the confirming
+        transaction: added to the figures the check just read, not recomputed."""
         self.filtered("credit_released_by_id").sudo().credit_release_consumed = True
         result = super()._action_confirm()
         risks = self.env["credit.partner.risk"].sudo()
         for company, orders in self.grouped("company_id").items():
-            risks._refresh(company, orders._credit_partners().ids)
+            risks._add_confirmed_orders(company, orders)
         return result
 
     def _action_cancel(self):
@@ -340,7 +352,9 @@ class SaleOrder(models.Model):
         :return: the orders on hold
         """
         pending = self.filtered(lambda order: order.state in ("draft", "sent"))
+        pending._credit_fetch()
         risks = pending._credit_refreshed_risks()
+        pending._credit_fetch()  # what a recompute of stale figures invalidated, if any
         accepted = defaultdict(float)  # amounts let through in this batch, per customer
         blocked = self.browse()
         for order in pending:
@@ -359,6 +373,16 @@ class SaleOrder(models.Model):
             accepted[key] += order._credit_amount_company_currency()
         return blocked
 
+    def _credit_fetch(self):
+        """Read what the rules judge on in narrow queries: a partner or a policy has many
+        columns, of which the check needs a handful."""
+        for company, orders in self.grouped("company_id").items():
+            partners = (orders.partner_id | orders.partner_invoice_id).with_company(company)
+            partners.sudo().fetch(["commercial_partner_id", *CUSTOMER_FIELDS])
+            if parents := partners.commercial_partner_id - partners:  # ordered by contacts
+                parents.sudo().fetch(CUSTOMER_FIELDS)
+            self.env["credit.risk.policy"]._for_company(company).fetch(POLICY_FIELDS)
+
     def _credit_key(self):
         return self._credit_customer(), self.company_id
 
@@ -369,17 +393,13 @@ class SaleOrder(models.Model):
         others, all with ``force``, are recomputed in one statement per company."""
         risks = self.env["credit.partner.risk"].sudo()
         today = fields.Date.context_today(self)
-        domain = Domain.FALSE
         for company, orders in self.grouped("company_id").items():
             customer_ids = orders._credit_customer().ids
             if force:
-                risks._refresh(company, customer_ids, today)
+                risks |= risks._refresh(company, customer_ids, today)
             else:
-                risks._refresh_unless_fresh(company, customer_ids, today)
-            domain |= Domain("company_id", "=", company.id) & Domain(
-                "partner_id", "in", customer_ids
-            )
-        return {(risk.partner_id, risk.company_id): risk for risk in risks.search(domain)}
+                risks |= risks._current_rows(company, customer_ids, today, RULE_FIGURES)
+        return {(risk.partner_id, risk.company_id): risk for risk in risks}
 
     def _credit_release_covers(self):
         """A release covers one confirmation of this order, for its customer, in its currency,

@@ -140,3 +140,33 @@ class TestCreditFiguresFreshness(CreditCollectionsCommon):
         self._pay(self.invoice, 1000.0)  # marks the customer stale
         self.assertFalse(order._credit_check(), "stale: recomputed, nothing open is left")
         self.assertEqual(self._figures().exposure, 0.0)
+
+    def test_confirmed_orders_are_added_to_fresh_figures_as_a_refresh_counts_them(self):
+        """Confirming adds the orders to the fresh row, not recomputing it: in company currency
+        at each order's rate, each rounded as its invoice will be, to the cent of a refresh."""
+        eur = self.setup_other_currency("EUR", rates=[("2000-01-01", 3.0)])
+        pricelist = self.env["product.pricelist"].create({"name": "EUR", "currency_id": eur.id})
+        for _index in range(3):  # 33.33 each, as each invoice will be; not 100.00 in all
+            self._sale_order(self.customer, 1, 100.0, pricelist_id=pricelist.id)
+        self._sale_order(self.customer, 2, 12.34)  # company currency
+        added = 3 * 33.33 + 24.68
+        self.assertEqual(self._figures().computed_on, self.today)
+        self.assertAlmostEqual(self._figures().uninvoiced_order_amount, added, places=2)
+        self.assertAlmostEqual(self._figures().exposure, 1000.0 + added, places=2)
+        history = self.env["credit.partner.risk.history"].search(
+            [("partner_id", "=", self.customer.id), ("company_id", "=", self.company.id)]
+        )
+        self.assertAlmostEqual(history.exposure, 1000.0 + added, places=2)
+        self.env["credit.partner.risk"]._refresh(self.company, self.customer.ids)
+        self.assertAlmostEqual(self._figures().uninvoiced_order_amount, added, places=2)
+        self.assertAlmostEqual(history.exposure, 1000.0 + added, places=2)
+
+    def test_confirmed_order_of_stale_figures_recomputes_them(self):
+        """A row marked stale since it was computed is recomputed, not added to: the order's
+        confirmation leaves figures that are true."""
+        order = self._sale_order(self.customer, 1, 300.0, confirm=False)
+        self._pay(self.invoice, 1000.0)  # marked, not committed
+        order.sudo().state = "sale"  # confirmed by a path that skipped the check
+        order._action_confirm()
+        self.assertEqual(self._figures().open_amount, 0.0)
+        self.assertEqual(self._figures().exposure, 300.0)
