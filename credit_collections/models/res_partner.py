@@ -28,6 +28,13 @@ class ResPartner(models.Model):
         string="Credit Figures (current company)",
         groups=INTERNAL_USERS,
     )
+    credit_company_risk_ids = fields.Many2many(
+        "credit.partner.risk",
+        compute="_compute_credit_risk_id",
+        string="Credit Figures by Company",
+        help="The customer's figures in each of the companies the user works in.",
+        groups=INTERNAL_USERS,
+    )
     credit_risk_computed_on = fields.Date(
         related="credit_risk_id.computed_on",
         string="Credit Figures As Of",
@@ -113,21 +120,30 @@ class ResPartner(models.Model):
         groups=INTERNAL_USERS,
     )
 
-    @api.depends_context("company")
+    @api.depends_context("company", "allowed_company_ids")
     @api.depends("commercial_partner_id.credit_risk_ids")
     def _compute_credit_risk_id(self):
-        """One search for the batch, not a filter of ``credit_risk_ids``: a one2many's cache is
-        shared by every environment, and a read under another company's record rules
-        (``with_company``) would leave in it only that company's rows."""
-        risks = self.env["credit.partner.risk"].search(
+        """One query for the batch, the rows' figures with them; not a filter of
+        ``credit_risk_ids``: a one2many's cache is shared by every environment, and a read
+        under another company's record rules (``with_company``) would leave in it only that
+        company's rows."""
+        risk_model = self.env["credit.partner.risk"]
+        risks = risk_model.search_fetch(
             [
                 ("partner_id", "in", self.commercial_partner_id.ids),
-                ("company_id", "=", self.env.company.id),
-            ]
+                ("company_id", "in", self.env.companies.ids),
+            ],
+            [
+                name
+                for name, field in risk_model._fields.items()
+                if field.store and field.prefetch is True
+            ],
         )
-        risk_by_partner = {risk.partner_id: risk for risk in risks}
+        risks_by_partner = risks.grouped("partner_id")
         for partner in self:
-            partner.credit_risk_id = risk_by_partner.get(partner.commercial_partner_id)
+            rows = risks_by_partner.get(partner.commercial_partner_id, risk_model)
+            partner.credit_company_risk_ids = rows
+            partner.credit_risk_id = rows.filtered(lambda risk: risk.company_id == self.env.company)
 
     def _search_credit_risk_id(self, operator, value):
         risk_domain = [("id", operator, value), ("company_id", "=", self.env.company.id)]

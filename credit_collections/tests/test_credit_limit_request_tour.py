@@ -12,6 +12,8 @@ class TestCreditLimitRequestTour(CreditCollectionsCommon, HttpCase):
         customer = self.env["res.partner"].create(
             {"name": "Limit Customer", "is_company": True, "credit_limit": 1000.0}
         )
+        self._invoice(customer, 250.0, days_ago=3)
+        self._refreshed_risk(customer)
         self.start_tour(
             f"/odoo/res.partner/{customer.id}",
             "credit_limit_request_salesperson",

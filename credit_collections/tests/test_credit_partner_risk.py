@@ -214,6 +214,14 @@ class TestCreditPartnerRisk(CreditCollectionsCommon):
         self.assertEqual(self._risk(company=self.other_company).open_amount, 450.0)
         self.assertEqual(self.partner.credit_exposure, 300.0)
         self.assertEqual(self.partner.with_company(self.other_company).credit_exposure, 450.0)
+        both = self.partner.with_context(
+            allowed_company_ids=(self.company | self.other_company).ids
+        )
+        self.assertEqual(
+            both.credit_company_risk_ids.mapped("open_amount"), [450.0, 300.0], "by exposure"
+        )
+        one = self.partner.with_context(allowed_company_ids=self.company.ids)
+        self.assertEqual(one.credit_company_risk_ids, self._risk(), "the active one only")
 
     def test_available_credit_uses_odoo_credit_limit(self):
         self.partner.credit_limit = 5000.0

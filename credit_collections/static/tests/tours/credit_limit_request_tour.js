@@ -1,6 +1,7 @@
 import { registry } from "@web/core/registry";
 
-// Data comes from test_credit_limit_request_tour.py: "Limit Customer" with a 1,000.00 limit.
+// Data comes from test_credit_limit_request_tour.py: "Limit Customer" with a 1,000.00 limit
+// and an open invoice of 250.00.
 
 registry.category("web_tour.tours").add("credit_limit_request_salesperson", {
     steps: () => [
@@ -12,6 +13,10 @@ registry.category("web_tour.tours").add("credit_limit_request_salesperson", {
         {
             content: "The limit is shown read-only next to the exposure",
             trigger: "div[name=credit_limit_amount]:contains(1,000.00)",
+        },
+        {
+            content: "The aging of the company's open invoice is listed",
+            trigger: "div[name=credit_company_risk_ids] .o_data_row:contains(250.00)",
         },
         {
             content: "Ask for a limit change",
