@@ -13,11 +13,14 @@ deleted and the run is timed in its two phases, each batch committed as by the c
   the communications queued (the issue's target: 60 s for the portfolio);
 - *deliver*: ``_deliver_queued`` on the first ``--deliver`` queued communications only —
   statement and letter PDFs (one wkhtmltopdf call per batch), emails and SMS queued, call
-  activities, holds — to give the delivery throughput.
+  activities, holds — to give the delivery throughput; with ``--delivery-workers N``, N threads
+  with a cursor each share the queue, as N delivery cron jobs do.
 """
 
 import argparse
+import math
 import sys
+import threading
 import time
 
 import bench_risk_recompute as portfolio
@@ -35,6 +38,7 @@ def parse_args():
     parser.add_argument("--invoices-per-partner", type=int, default=6)
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--deliver", type=int, default=200, help="communications to deliver")
+    parser.add_argument("--delivery-workers", type=int, default=1, help="delivery jobs at once")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--oca-addons-path", default="")
     return parser.parse_args()
@@ -105,20 +109,38 @@ def time_round(env, args, today):
         f"{decide_seconds:.1f} s (target 60 s)"
     )
     print("queued by level: " + ", ".join(f"{level.name} {count}" for level, count in levels))
-    deliver = Progress(env.cr)
     start = time.perf_counter()
-    budget = DeliveryBudget(deliver, args.deliver)
-    env["credit.followup.communication"]._deliver_queued(budget, batch_size=50)
+    done = deliver_in_parallel(env.registry, args.delivery_workers, args.deliver)
     seconds = time.perf_counter() - start
-    done = sum(batch[0] for batch in deliver.batches)
     print(
-        f"deliver: {done} communications in {seconds:.1f} s ({done / seconds:.1f}/s) "
-        f"-> {queued / (done / seconds) / 60:.0f} min for all {queued} at this rate"
+        f"deliver: {done} communications by {args.delivery_workers} worker(s) in {seconds:.1f} s "
+        f"({done / seconds:.1f}/s) -> {queued / (done / seconds) / 60:.0f} min for all {queued} "
+        "at this rate"
     )
     second = Progress(env.cr)
     start = time.perf_counter()
     again = env["credit.followup"]._escalate_due(second, batch_size=args.batch_size)
     print(f"second run the same day: {len(again)} decided in {time.perf_counter() - start:.2f} s")
+
+
+def deliver_in_parallel(registry, workers, limit):
+    """``workers`` threads deliver the queue together, each with its own cursor and batches
+    of 50, until ``limit`` communications are delivered in all: how many were."""
+    budgets = []
+
+    def work():
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            budget = DeliveryBudget(Progress(cr), math.ceil(limit / workers))
+            budgets.append(budget)
+            env["credit.followup.communication"]._deliver_queued(budget, batch_size=50)
+
+    threads = [threading.Thread(target=work) for _worker in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(budget.done for budget in budgets)
 
 
 class DeliveryBudget:

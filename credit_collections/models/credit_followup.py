@@ -519,17 +519,18 @@ class CreditFollowup(models.Model):
     # nothing to do, a run cut short resumes with the customers it had not reached, and runs in
     # parallel (cron workers, a collector's *Send now*) never decide for the same customer twice.
     # What a decision triggers is queued as ``credit.followup.communication`` records in the same
-    # transaction and delivered by :meth:`CreditFollowupCommunication._deliver_queued`.
+    # transaction and delivered by the delivery jobs (:meth:`CreditFollowupCommunication.
+    # _cron_deliver`), which several cron workers run side by side.
     #
     # The same decisions, simulated without being written, give the run's preview (a dry run)
     # and fill the follow-up screen before the first run: what is shown is what the run does.
 
     @api.model
     def _cron_escalate(self):
-        progress = self.env["ir.cron"]._commit_progress
-        self._escalate_due(progress)
-        self.env["credit.followup.communication"]._deliver_queued(progress)
-        self.env["sms.sms"]._credit_requeue_failed()
+        """Decide, batch by batch; the delivery jobs start as soon as the run has queued."""
+        self._escalate_due(self.env["ir.cron"]._commit_progress)
+        for job in self.env["credit.followup.communication"]._delivery_jobs():
+            job._trigger()
 
     @api.model
     def _escalate_due(self, progress, batch_size=500, today=None):

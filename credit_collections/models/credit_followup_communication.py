@@ -156,6 +156,21 @@ class CreditFollowupCommunication(models.Model):
         return result
 
     @api.model
+    def _cron_deliver(self):
+        """A delivery job: every job with this code takes batches of the same queue."""
+        self._deliver_queued(self.env["ir.cron"]._commit_progress)
+        self.env["sms.sms"]._credit_requeue_failed()
+
+    @api.model
+    def _delivery_jobs(self):
+        """The delivery jobs, those shipped and those an administrator duplicated."""
+        return (
+            self.env["ir.cron"]
+            .sudo()
+            .search([("model_id.model", "=", self._name), ("code", "=", "model._cron_deliver()")])
+        )
+
+    @api.model
     def _deliver_queued(self, progress, batch_size=50):
         """Deliver every queued communication, batch by batch (claimed, committed)."""
         delivered = self.browse()

@@ -2,11 +2,13 @@ import threading
 import time
 import traceback
 from datetime import timedelta
+from functools import partial
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api
 from odoo.tests import tagged
 
+from ..models.concurrent_runs import run_step
 from .common import FollowupCommon
 
 
@@ -42,6 +44,27 @@ class TestFollowupDelivery(FollowupCommon):
         held = customer.with_company(self.company)
         self.assertTrue(held.credit_hold)
         self.assertIn("Formal demand", held.credit_hold_note)
+
+    def test_escalation_cron_queues_and_starts_every_delivery_job(self):
+        """Deciding and delivering are separate cron jobs: the escalation queues, then starts
+        the delivery jobs (the two shipped and any duplicate), which several workers run at
+        once; each delivers what it claims."""
+        customer = self._customer("Queued", phone="+32 470 00 00 03")
+        self._invoice(customer, 300.0, days_ago=35)
+        followup = self._followup(customer)
+        jobs = self.env["credit.followup.communication"]._delivery_jobs()
+        self.assertEqual(len(jobs), 2)
+        duplicate = jobs[0].copy()
+        triggers = self.env["ir.cron.trigger"]
+        with patch.object(type(self.env["ir.cron"]), "_commit_progress", return_value=True):
+            self.env["credit.followup"]._cron_escalate()
+            self.assertEqual(followup.communication_ids.state, "queued", "not delivered yet")
+            self.assertEqual(
+                set(triggers.search([("cron_id", "in", (jobs | duplicate).ids)]).cron_id.ids),
+                set((jobs | duplicate).ids),
+            )
+            self.env["credit.followup.communication"]._cron_deliver()
+        self.assertEqual(followup.communication_ids.state, "done")
 
     def test_second_reminder_queues_an_sms_and_the_call_level_an_activity(self):
         texted = self._customer("Texted", phone="+32 470 00 00 02")
@@ -203,13 +226,19 @@ class TestFollowupConcurrentRuns(FollowupCommon):
                     env = api.Environment(cr, SUPERUSER_ID, {})
                     followups = env["credit.followup"]
                     company = env["res.company"].browse(company_id)
-                    barrier.wait()
-                    while batch := followups._claim(company, self.today, 5):
-                        batch._decide(self.today)
-                        decided[index] |= set(batch.ids)
-                        time.sleep(0.05)  # hold the locks a little: the other worker skips
+                    claim_and_decide = partial(followups._claim_and_decide, company, self.today, 5)
+
+                    def commit(*_args, **_kwargs):
                         # pylint: disable-next=invalid-commit
                         cr.commit()  # as the cron does: the other worker must see the batch
+                        return True
+
+                    barrier.wait()
+                    # As the run does: a batch colliding with the other's commit is run again.
+                    while batch := run_step(env, claim_and_decide, commit):
+                        decided[index] |= set(batch.ids)
+                        time.sleep(0.05)  # hold the locks a little: the other worker skips
+                        commit()
             except Exception:  # pylint: disable=broad-except  # asserted below
                 errors.append(traceback.format_exc())
 

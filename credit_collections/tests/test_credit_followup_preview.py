@@ -63,6 +63,16 @@ class TestFollowupPreview(FollowupCommon):
         with self.assertRaises(AccessError):
             self.env["credit.followup.run.wizard"].with_user(self.collections_user).create({})
 
+    def test_run_wizard_tells_what_waits_for_delivery(self):
+        self._escalate()
+        queued = self.env["credit.followup.communication"].search_count([("state", "=", "queued")])
+        self.assertTrue(queued)
+        wizard = self.env["credit.followup.run.wizard"].with_user(self.credit_manager).create({})
+        self.assertIn(f"{queued} reminders are being delivered", wizard.run_status)
+        self._deliver(batch_size=1)
+        wizard.invalidate_recordset()
+        self.assertNotIn("being delivered", wizard.run_status)
+
     def test_payment_reaches_the_follow_up_screen_with_the_minute_cron(self):
         self._escalate()
         older = self.followups["Older"]

@@ -39,8 +39,7 @@ class CreditFollowupRunWizard(models.TransientModel):
             status = self.env._("A run is waiting for a cron worker to start it.")
         elif progress and progress.remaining:
             status = self.env._(
-                "Running since %(start)s: %(done)s customers decided or reminders delivered, "
-                "%(remaining)s to go.",
+                "Running since %(start)s: %(done)s customers decided, %(remaining)s to go.",
                 start=fields.Datetime.to_string(progress.create_date),
                 done=progress.done,
                 remaining=progress.remaining,
@@ -54,6 +53,15 @@ class CreditFollowupRunWizard(models.TransientModel):
             )
         else:
             status = self.env._("No run yet. Next scheduled run: %(next)s.", next=cron.nextcall)
+        queued = (
+            self.env["credit.followup.communication"]
+            .sudo()
+            .search_count([("state", "=", "queued"), ("company_id", "in", self.env.companies.ids)])
+        )
+        if queued:
+            status += "\n" + self.env._(
+                "%(queued)s reminders are being delivered by the delivery jobs.", queued=queued
+            )
         self.run_status = status
 
     def action_run_now(self):
