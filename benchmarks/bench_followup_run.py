@@ -112,6 +112,7 @@ def time_round(env, args, today):
     start = time.perf_counter()
     done = deliver_in_parallel(env.registry, args.delivery_workers, args.deliver)
     seconds = time.perf_counter() - start
+    env.cr.commit()  # a fresh snapshot, which sees what the workers committed
     print(
         f"deliver: {done} communications by {args.delivery_workers} worker(s) in {seconds:.1f} s "
         f"({done / seconds:.1f}/s) -> {queued / (done / seconds) / 60:.0f} min for all {queued} "

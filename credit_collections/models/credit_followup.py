@@ -936,8 +936,9 @@ class CreditFollowup(models.Model):
             if not (level or pending):
                 continue
             covered = self.env["account.move.line"].browse(facts["line_ids"] or [])
-            communication = self.env["credit.followup.communication"].new(
-                {"followup_id": followup.id, "level_id": (level or pending).id}
+            communications = self.env["credit.followup.communication"]
+            communication = communications.new(
+                {**communications._followup_values(followup), "level_id": (level or pending).id}
             )
             rows.append(
                 {

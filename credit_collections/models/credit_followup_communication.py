@@ -35,10 +35,12 @@ class CreditFollowupCommunication(models.Model):
     followup_id = fields.Many2one(
         "credit.followup", required=True, readonly=True, index=True, ondelete="cascade"
     )
+    # The follow-up's, written when the communication is queued (a follow-up never changes
+    # customer or company): no related field to recompute per batch of the run.
     partner_id = fields.Many2one(
-        related="followup_id.partner_id", store=True, index=True, string="Customer"
+        "res.partner", string="Customer", required=True, readonly=True, index=True
     )
-    company_id = fields.Many2one(related="followup_id.company_id", store=True, index=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     level_id = fields.Many2one(
         "credit.followup.level", required=True, readonly=True, ondelete="restrict"
@@ -109,7 +111,7 @@ class CreditFollowupCommunication(models.Model):
         return self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(
             [
                 {
-                    "followup_id": followup.id,
+                    **self._followup_values(followup),
                     "level_id": level.id,
                     "trigger": trigger,
                     "state": state,
@@ -120,6 +122,15 @@ class CreditFollowupCommunication(models.Model):
                 for followup, level, line_ids in items
             ]
         )
+
+    @api.model
+    def _followup_values(self, followup):
+        """What a communication takes from its follow-up, for good."""
+        return {
+            "followup_id": followup.id,
+            "partner_id": followup.partner_id.id,
+            "company_id": followup.company_id.id,
+        }
 
     def _action_compose(self):
         """The mail composer for this draft: the level's template, the statement attached."""
