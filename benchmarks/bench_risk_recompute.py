@@ -93,6 +93,9 @@ def parse_args():
     parser.add_argument(
         "--oca-addons-path", help="directory holding the OCA addon account_financial_risk"
     )
+    parser.add_argument(
+        "--explain", action="store_true", help="print the buffers of one batch's upsert plan"
+    )
     return parser.parse_args()
 
 
@@ -753,10 +756,32 @@ def print_recompute(figures, progress):
         f"{max(progress.refresh_queries)} queries/batch)"
     )
     print(
+        f"recompute per 1,000 customers: {seconds / customers * 1000:.3f} s; per receivable "
+        f"line: {seconds / figures['receivable_lines'] * 1e6:.1f} µs"
+    )
+    print(
         "recompute batches (customers, queries, seconds): "
         + ", ".join(f"({done}, {count}, {secs:.2f})" for done, count, secs in progress.batches)
         + " (the first batch's queries include listing the stale customers)"
     )
+
+
+def print_batch_plan(env, company, today, batch_size):
+    """The upsert of the first ``batch_size`` customers under EXPLAIN (ANALYZE, BUFFERS), rolled
+    back: its time and buffers, and those of its scans of journal items."""
+    partner_ids = [partner_id for partner_id, _lines in customers_by_history(env, company)]
+    query = env["credit.partner.risk"]._refresh_query(company, partner_ids[:batch_size], today)
+    with env.cr.savepoint(flush=False) as savepoint:
+        plan = [line for (line,) in env.execute_query(SQL("EXPLAIN (ANALYZE, BUFFERS) %s", query))]
+        savepoint.rollback()
+    buffers = next(line for line in plan if "Buffers" in line).strip()
+    timing = [line.strip() for line in plan if line.startswith(("Planning Time", "Execution Time"))]
+    print(f"batch plan ({batch_size} customers): {buffers}; {'; '.join(timing)}")
+    for index, line in enumerate(plan):
+        if "on account_move_line" in line:
+            detail = plan[index + 1 : index + 6]
+            hits = next((d.strip() for d in detail if "Buffers" in d), "")
+            print(f"  {line.strip()[:110]} | {hits}")
 
 
 def print_risk_summary(env, company):
@@ -871,6 +896,8 @@ def main():
             print_recompute(figures, ours[-1])
         print_risk_summary(env, company)
         print_single_refreshes(env, company, today, extremes)
+        if args.explain:
+            print_batch_plan(env, company, today, args.batch_size)
         cr.commit()
         compare_oca(env, args, company, ours)
     return 0

@@ -55,7 +55,8 @@ def receivable_items(company, partner_ids=None, open_only=False):
     ``reconciled``, ``no_followup`` and ``date_due``."""
     conditions = _item_conditions(company, partner_ids)
     if open_only:
-        conditions.append(SQL("NOT line.reconciled AND line.amount_residual != 0"))
+        # Written as Odoo's partial index on unreconciled items is: the planner may use it.
+        conditions.append(SQL("line.reconciled IS NOT TRUE AND line.amount_residual != 0"))
     return _items_select(SQL("line.amount_residual"), SQL(), conditions)
 
 
@@ -117,8 +118,22 @@ def _item_conditions(company, partner_ids):
         SQL("line.account_id = ANY(%s)", receivable_ids),
     ]
     if partner_ids is not None:
-        conditions.append(SQL("partner.commercial_partner_id = ANY(%s)", list(partner_ids)))
+        conditions.append(SQL("line.partner_id = ANY(%s)", _contact_ids(company.env, partner_ids)))
     return conditions
+
+
+def _contact_ids(env, partner_ids):
+    """The commercial partners ``partner_ids`` and their contacts, as a list: the items are
+    then read through the index on their partner, each batch at the cost of its own items
+    (not the company's), with estimates PostgreSQL makes from the list itself."""
+    env["res.partner"].flush_model(["commercial_partner_id"])
+    rows = env.execute_query(
+        SQL(
+            "SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s)",
+            list(partner_ids),
+        )
+    )
+    return [contact_id for (contact_id,) in rows]
 
 
 def _items_select(residual, joins, conditions):
