@@ -123,6 +123,7 @@ class CreditPartnerRisk(models.Model):
 
     @api.model
     def _fresh_rows(self, company, partner_ids, today, field_names=()):
+        """The fresh rows of these customers, with ``field_names``, in one query."""
         return self.search_fetch(
             Domain("partner_id", "in", list(partner_ids))
             & Domain("company_id", "=", company.id)

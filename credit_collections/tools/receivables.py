@@ -53,11 +53,12 @@ def receivable_items(company, partner_ids=None, open_only=False):
     blocks read: ``partner_id`` (commercial), ``id``, ``move_id``, ``move_type``,
     ``invoice_date``, ``invoice_user_id``, ``date``, ``balance``, ``amount_residual``,
     ``reconciled``, ``no_followup`` and ``date_due``."""
-    conditions = _item_conditions(company, partner_ids)
+    conditions = _item_conditions(company)
     if open_only:
         # Written as Odoo's partial index on unreconciled items is: the planner may use it.
         conditions.append(SQL("line.reconciled IS NOT TRUE AND line.amount_residual != 0"))
-    return _items_select(SQL("line.amount_residual"), SQL(), conditions)
+    customers = _customers(company.env, partner_ids)
+    return _items_select(SQL("line.amount_residual"), SQL(), conditions, customers)
 
 
 def open_items_as_of(company, as_of, partner_ids=None):
@@ -83,17 +84,20 @@ def open_items_as_of(company, as_of, partner_ids=None):
         company_id=company.id,
         as_of=as_of,
     )
-    conditions = [*_item_conditions(company, partner_ids), SQL("line.date <= %s", as_of)]
+    conditions = [*_item_conditions(company), SQL("line.date <= %s", as_of)]
     residual = SQL("line.amount_residual + COALESCE(undone.amount, 0)")
+    customers = _customers(company.env, partner_ids)
     open_today = _items_select(
         residual,
         SQL("LEFT JOIN undone ON undone.line_id = line.id"),
         [*conditions, SQL("line.reconciled IS NOT TRUE")],
+        customers,
     )
     reconciled_since = _items_select(
         residual,
         SQL("JOIN undone ON undone.line_id = line.id"),
         [*conditions, SQL("line.reconciled")],
+        customers,
     )
     return SQL(
         """
@@ -106,37 +110,52 @@ def open_items_as_of(company, as_of, partner_ids=None):
     )
 
 
-def _item_conditions(company, partner_ids):
+def _item_conditions(company):
     """The receivable accounts are given by their ids, not joined by their type: PostgreSQL
     then estimates from the items' own statistics how many there are, and the queries built
     on them get hash joins instead of nested loops over a CTE it thinks holds one row."""
     accounts = company.env["account.account"].sudo().with_context(active_test=False)
     receivable_ids = accounts.search([("account_type", "=", "asset_receivable")]).ids
-    conditions = [
+    return [
         SQL("line.company_id = %s", company.id),
         SQL("line.parent_state = 'posted'"),
         SQL("line.account_id = ANY(%s)", receivable_ids),
     ]
-    if partner_ids is not None:
-        conditions.append(SQL("line.partner_id = ANY(%s)", _contact_ids(company.env, partner_ids)))
-    return conditions
 
 
-def _contact_ids(env, partner_ids):
-    """The commercial partners ``partner_ids`` and their contacts, as a list: the items are
-    then read through the index on their partner, each batch at the cost of its own items
-    (not the company's), with estimates PostgreSQL makes from the list itself."""
+def _customers(env, partner_ids):
+    """``(contact ids, their commercial partner ids)`` of the commercial partners
+    ``partner_ids`` (themselves included), or None for every customer."""
+    if partner_ids is None:
+        return None
     env["res.partner"].flush_model(["commercial_partner_id"])
     rows = env.execute_query(
         SQL(
-            "SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s)",
+            "SELECT id, commercial_partner_id FROM res_partner"
+            " WHERE commercial_partner_id = ANY(%s)",
             list(partner_ids),
         )
     )
-    return [contact_id for (contact_id,) in rows]
+    return tuple(map(list, zip(*rows, strict=True))) if rows else ([], [])
 
 
-def _items_select(residual, joins, conditions):
+def _items_select(residual, joins, conditions, customers=None):
+    """The items' select, of every customer, or of a batch of ``customers`` (see
+    ``_customers``): their contacts are then given as lists, joined instead of the partners'
+    table, so that PostgreSQL estimates the batch's items from them and reads those items and
+    their journal entries through their indexes. A batch costs its own items, however large
+    the company (with the partners' table joined, the planner hashed every partner and every
+    entry of the company to keep the batch's)."""
+    if customers is None:
+        partners = SQL("res_partner partner")
+    else:
+        contact_ids, commercial_ids = customers
+        partners = SQL(
+            "unnest(%s::int[], %s::int[]) AS partner(id, commercial_partner_id)",
+            contact_ids,
+            commercial_ids,
+        )
+        conditions = [*conditions, SQL("line.partner_id = ANY(%s)", contact_ids)]
     return SQL(
         """
         SELECT partner.commercial_partner_id AS partner_id, line.id, line.move_id,
@@ -144,12 +163,13 @@ def _items_select(residual, joins, conditions):
                line.balance, %s AS amount_residual, line.reconciled, line.no_followup,
                COALESCE(line.date_maturity, line.date) AS date_due
           FROM account_move_line line
+          JOIN %s ON partner.id = line.partner_id
           JOIN account_move move ON move.id = line.move_id
-          JOIN res_partner partner ON partner.id = line.partner_id
           %s
          WHERE %s
         """,
         residual,
+        partners,
         joins,
         SQL(" AND ").join(conditions),
     )
