@@ -543,10 +543,13 @@ class CreditFollowup(models.Model):
         decided = self.browse()
         for company in self.env["res.company"].search([("chart_template", "!=", False)]):
             run_step(self.env, partial(self._ensure_followups, company), progress)
+            # Counted once: what parallel workers decide meanwhile only makes it smaller.
+            remaining = self._undecided_count(company, today)
             claim_and_decide = partial(self._claim_and_decide, company, today, batch_size)
             while batch := run_step(self.env, claim_and_decide, progress):
                 decided |= batch
-                if not progress(len(batch), remaining=self._undecided_count(company, today)):
+                remaining = max(remaining - len(batch), 0)
+                if not progress(len(batch), remaining=remaining):
                     return decided
         return decided
 
@@ -580,13 +583,15 @@ class CreditFollowup(models.Model):
 
     @api.model
     def _claim(self, company, today, limit):
-        """Lock up to ``limit`` follow-ups not decided today that no other run holds."""
+        """Lock up to ``limit`` follow-ups not decided today that no other run holds. In no
+        order: walking the primary key would pass, at each batch, over every row the run has
+        already rewritten (their old and new versions), a cost growing with the square of the
+        portfolio."""
         rows = self.env.execute_query(
             SQL(
                 """
                 SELECT id FROM credit_followup
                  WHERE company_id = %s AND (last_run_date IS NULL OR last_run_date < %s)
-                 ORDER BY id
                  LIMIT %s
                    FOR UPDATE SKIP LOCKED
                 """,

@@ -108,9 +108,27 @@ class CreditPartnerRisk(models.Model):
     def _refresh_unless_fresh(self, company, partner_ids, today):
         """Refresh those of the customers not computed on ``today`` or marked stale since (marks
         committed, or pending in this transaction): a run after the nightly refresh, or before
-        it, leaves each customer computed once. Returns the refreshed rows."""
-        fresh = self._fresh_rows(company, partner_ids, today)
-        stale = sorted(set(partner_ids) - set(fresh.partner_id.ids))
+        it, leaves each customer computed once. Returns the refreshed rows.
+
+        Driven from the customers, each row found through the unique index: after a nightly
+        rewrite of every row, the table's statistics lag and a search on the rows would scan
+        them all (115 ms per batch of 500 at 100,000 customers)."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT customer.id
+                  FROM unnest(%(partner_ids)s::int[]) AS customer(id)
+                 WHERE NOT EXISTS (
+                       SELECT 1 FROM credit_partner_risk risk
+                        WHERE risk.partner_id = customer.id AND risk.company_id = %(company)s
+                          AND %(fresh)s)
+                """,
+                partner_ids=list(partner_ids),
+                company=company.id,
+                fresh=self._fresh_row(company, today, SQL("risk")),
+            )
+        )
+        stale = [partner_id for (partner_id,) in rows]
         return self._refresh(company, stale, today) if stale else self.browse()
 
     @api.model
