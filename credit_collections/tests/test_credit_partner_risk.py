@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import tagged
@@ -132,6 +133,30 @@ class TestCreditPartnerRisk(CreditCollectionsCommon):
         self.assertAlmostEqual(risk.uninvoiced_order_amount, 0.0, places=2)
         self.assertAlmostEqual(risk.open_amount, 5999.99, places=2)
         self.assertAlmostEqual(risk.exposure, 5999.99, places=2)
+
+    def test_confirming_again_after_a_down_payment_adds_what_is_left(self):
+        """An order confirmed again after its down payment was invoiced: the confirmation adds
+        what is left to invoice to the fresh figures, as a refresh counts it."""
+        order = self._sale_order(self.partner, quantity=1, price=5999.99)
+        wizard = (
+            self.env["sale.advance.payment.inv"]
+            .with_context(active_model="sale.order", active_ids=order.ids)
+            .create({"advance_payment_method": "percentage", "amount": 30})
+        )
+        wizard.create_invoices()
+        order.invoice_ids.action_post()
+        order._action_cancel()
+        order.action_draft()
+        self.env.cr.flush()  # the commit: the marks of the changes are written
+        self.env["credit.partner.risk"]._refresh_marked(lambda *args, **kwargs: True)
+        self.assertAlmostEqual(self.partner.credit_exposure, 1800.0, places=2, msg="fresh")
+        risks = type(self.env["credit.partner.risk"])
+        with patch.object(risks, "_refresh", side_effect=AssertionError("recomputed")):
+            order.action_confirm()  # added to the fresh row
+        risk = self.partner.credit_risk_id
+        self.assertAlmostEqual(risk.uninvoiced_order_amount, 4199.99, places=2)
+        self.assertAlmostEqual(risk.exposure, 5999.99, places=2)
+        self.assertAlmostEqual(self._risk().exposure, 5999.99, places=2, msg="refreshed")
 
     def _two_instalments_invoice(self, amount, days_ago):
         """An invoice due half at once, half 10 days later."""
