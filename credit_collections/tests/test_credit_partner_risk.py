@@ -108,7 +108,8 @@ class TestCreditPartnerRisk(CreditCollectionsCommon):
         self._sale_order(self.partner, quantity=4, price=250.0)
         self.assertEqual(self._risk().uninvoiced_order_amount, 1000.0)
 
-    def test_down_payment_is_not_counted_twice(self):
+    def _order_with_down_payment(self):
+        """A confirmed order of 5,999.99 with a posted down payment of 30 %."""
         order = self._sale_order(self.partner, quantity=1, price=5999.99)
         wizard = (
             self.env["sale.advance.payment.inv"]
@@ -116,8 +117,12 @@ class TestCreditPartnerRisk(CreditCollectionsCommon):
             .create({"advance_payment_method": "percentage", "amount": 30})
         )
         wizard.create_invoices()
+        order.invoice_ids.action_post()
+        return order
+
+    def test_down_payment_is_not_counted_twice(self):
+        order = self._order_with_down_payment()
         down_payment = order.invoice_ids
-        down_payment.action_post()
         ledger = sum(
             down_payment.line_ids.filtered(
                 lambda line: line.account_type == "asset_receivable"
@@ -137,14 +142,7 @@ class TestCreditPartnerRisk(CreditCollectionsCommon):
     def test_confirming_again_after_a_down_payment_adds_what_is_left(self):
         """An order confirmed again after its down payment was invoiced: the confirmation adds
         what is left to invoice to the fresh figures, as a refresh counts it."""
-        order = self._sale_order(self.partner, quantity=1, price=5999.99)
-        wizard = (
-            self.env["sale.advance.payment.inv"]
-            .with_context(active_model="sale.order", active_ids=order.ids)
-            .create({"advance_payment_method": "percentage", "amount": 30})
-        )
-        wizard.create_invoices()
-        order.invoice_ids.action_post()
+        order = self._order_with_down_payment()
         order._action_cancel()
         order.action_draft()
         self.env.cr.flush()  # the commit: the marks of the changes are written
