@@ -141,7 +141,9 @@ class CreditPartnerRisk(models.Model):
 
     @api.model
     def _fresh_rows(self, company, partner_ids, today, field_names=()):
-        """The fresh rows of these customers, with ``field_names``, in one query."""
+        """The fresh rows of these customers, with ``field_names``, in one query: for the
+        few customers of an order check. A batch of the ladder goes through
+        ``_refresh_unless_fresh``, whose plan does not depend on the table's statistics."""
         return self.search_fetch(
             Domain("partner_id", "in", list(partner_ids))
             & Domain("company_id", "=", company.id)
