@@ -11,6 +11,7 @@ from . import credit_partner_risk_commitments
 from . import credit_partner_risk_bureau
 from . import credit_partner_risk_limits
 from . import res_partner
+from . import credit_hold_mixin
 from . import sale_order
 from . import sale_order_line
 from . import res_bank

@@ -82,6 +82,8 @@ class TestCreditControlsOverRpc(CreditCollectionsCommon, HttpCase):
         other.sudo().write({"credit_hold": True, "credit_hold_reasons": "Secret figures"})
         with self.assertRaises(JsonRpcException) as caught:
             self._call(
-                "credit.hold.release.wizard", "create", {"order_id": other.id, "reason": "Peek"}
+                "credit.hold.release.wizard",
+                "create",
+                {"res_model": "sale.order", "res_id": other.id, "reason": "Peek"},
             )
         self.assertEqual(caught.exception.args[0], "odoo.exceptions.AccessError")

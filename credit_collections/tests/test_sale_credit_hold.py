@@ -149,7 +149,7 @@ class TestSaleCreditHold(CreditCollectionsCommon):
             order.write({"credit_hold": False})
         with self.assertRaises(AccessError):
             self.env["credit.hold.release.wizard"].with_user(self.salesperson).create(
-                {"order_id": order.id, "reason": "I promise"}
+                {"res_model": "sale.order", "res_id": order.id, "reason": "I promise"}
             )
 
     def test_manager_with_own_documents_releases_another_salespersons_order(self):
@@ -259,7 +259,7 @@ class TestSaleCreditHold(CreditCollectionsCommon):
         wizard = Form(
             self.env["credit.hold.release.wizard"]
             .with_user(self.credit_manager)
-            .with_context(default_order_id=order.id)
+            .with_context(default_res_model="sale.order", default_res_id=order.id)
         )
         wizard.reason = "Strategic account, paid upfront last year"
         wizard.save().action_release()

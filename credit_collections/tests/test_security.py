@@ -83,6 +83,8 @@ class TestSecurity(CreditCollectionsCommon):
         )
         wizards = self.env["credit.hold.release.wizard"].with_user(self.other_company_manager)
         with self.assertRaises(AccessError):
-            wizards.create({"order_id": order.id, "reason": "Peek"})
-        own = wizards.with_user(self.credit_manager).create({"order_id": order.id, "reason": "Ok"})
+            wizards.create({"res_model": "sale.order", "res_id": order.id, "reason": "Peek"})
+        own = wizards.with_user(self.credit_manager).create(
+            {"res_model": "sale.order", "res_id": order.id, "reason": "Ok"}
+        )
         self.assertEqual(own.hold_reasons, "Secret: over limit by 1,000,000")

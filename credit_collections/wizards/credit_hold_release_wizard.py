@@ -1,23 +1,41 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class CreditHoldReleaseWizard(models.TransientModel):
     _name = "credit.hold.release.wizard"
     _description = "Release a Credit Hold"
 
-    order_id = fields.Many2one("sale.order", required=True, readonly=True)
-    # Read as the user: the reasons of an order out of the user's companies stay hidden.
-    hold_reasons = fields.Text(related="order_id.credit_hold_reasons", compute_sudo=False)
-    reason = fields.Text(required=True, help="Why this order may be confirmed despite the hold.")
+    res_model = fields.Char("Document Model", required=True)
+    res_id = fields.Many2oneReference("Document", model_field="res_model", required=True)
+    hold_reasons = fields.Text(compute="_compute_hold_reasons")
+    reason = fields.Text(required=True, help="Why this document may go through despite the hold.")
 
     @api.model_create_multi
     def create(self, vals_list):
-        """A wizard opened over RPC on any order id: only on an order the user may release."""
-        orders = self.env["sale.order"].browse(vals.get("order_id") for vals in vals_list)
-        orders.check_access("write")
+        """A wizard opened over RPC on any document: only on one the user may release."""
+        for vals in vals_list:
+            self._document_of(vals.get("res_model"), vals.get("res_id")).check_access("write")
         return super().create(vals_list)
+
+    def _document_of(self, res_model, res_id):
+        if res_model not in self.env or not isinstance(
+            self.env[res_model], self.pool["credit.hold.mixin"]
+        ):
+            raise UserError(self.env._("%(model)s cannot be put on credit hold.", model=res_model))
+        return self.env[res_model].browse(res_id)
+
+    @api.depends("res_model", "res_id")
+    def _compute_hold_reasons(self):
+        """Read as the user: the reasons of a document out of the user's companies stay
+        hidden (the creation refused it already)."""
+        for wizard in self:
+            wizard.hold_reasons = wizard.res_model and wizard._document().credit_hold_reasons
+
+    def _document(self):
+        return self._document_of(self.res_model, self.res_id)
 
     def action_release(self):
         self.ensure_one()
-        self.order_id._credit_release(self.reason)
+        self._document()._credit_release(self.reason)
         return {"type": "ir.actions.act_window_close"}
