@@ -9,10 +9,10 @@ HTTP_PORT=${HTTP_PORT:-8069}
 
 if database_exists "$DEMO_DB"; then
     say "upgrading credit_collections in the existing database $DEMO_DB"
-    module_args=(-u credit_collections)
+    module_args=(-u credit_collections -i credit_collections_stock)
 else
     say "creating the database $DEMO_DB with demo data (a few minutes the first time)"
-    module_args=(-i credit_collections --with-demo)
+    module_args=(-i credit_collections,credit_collections_stock --with-demo)
 fi
 say "serving on http://localhost:$HTTP_PORT (login: admin, password: admin)"
 exec "$VENV_DIR/bin/python" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF" -d "$DEMO_DB" --db-filter "^$DEMO_DB\$" \

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole credit_collections test suite with pytest-odoo on a fresh throwaway database:
+# Runs the whole test suite of credit_collections and its delivery bridge with pytest-odoo on a fresh throwaway database:
 # installs the addon, upgrades it once (the upgrade path is part of what is tested), runs pytest.
 # Extra arguments go to pytest (e.g. ./test.sh -k credit_limit).
 source "$(dirname "$0")/tools/setup.sh"
@@ -10,17 +10,18 @@ drop_test_db() { [ -n "${KEEP_DB:-}" ] || dropdb --if-exists "$TEST_DB"; }
 trap drop_test_db EXIT
 
 dropdb --if-exists "$TEST_DB"
-say "installing credit_collections in the fresh database $TEST_DB"
-odoo_bin -d "$TEST_DB" -i credit_collections --stop-after-init --log-level=warn \
-    || die "installing credit_collections failed (see the log above)"
-say "upgrading credit_collections in $TEST_DB"
-odoo_bin -d "$TEST_DB" -u credit_collections --stop-after-init --log-level=warn \
-    || die "upgrading credit_collections failed (see the log above)"
+ADDONS=credit_collections,credit_collections_stock
+say "installing $ADDONS in the fresh database $TEST_DB"
+odoo_bin -d "$TEST_DB" -i "$ADDONS" --stop-after-init --log-level=warn \
+    || die "installing $ADDONS failed (see the log above)"
+say "upgrading $ADDONS in $TEST_DB"
+odoo_bin -d "$TEST_DB" -u "$ADDONS" --stop-after-init --log-level=warn \
+    || die "upgrading $ADDONS failed (see the log above)"
 
 say "running the tests"
 set +e
 (cd "$REPO_DIR" && "$VENV_DIR/bin/pytest" --odoo-config "$ODOO_CONF" --odoo-database "$TEST_DB" \
-    --odoo-http credit_collections "$@")
+    --odoo-http credit_collections credit_collections_stock "$@")
 status=$?
 set -e
 [ $status -ne 5 ] || die "pytest collected no tests"

@@ -121,11 +121,11 @@ def measure_batch(env, orders, step):
     return [elapsed / len(orders)], [(env.cr.sql_log_count - before) / len(orders)]
 
 
-def report(label, timings, queries):
-    line = f"{label}: {statistics.mean(timings):.1f} ms/order"
+def report(label, timings, queries, unit="order"):
+    line = f"{label}: {statistics.mean(timings):.1f} ms/{unit}"
     if len(timings) > 1:
         line += f" (median {statistics.median(timings):.1f}, max {max(timings):.1f})"
-    line += f", queries/order {statistics.mean(queries):.1f}"
+    line += f", queries/{unit} {statistics.mean(queries):.1f}"
     if len(queries) > 1:
         line += f" (min {min(queries)}, max {max(queries)})"
     print(line)

@@ -22,6 +22,8 @@
         "views/credit_risk_policy_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
+        "views/account_move_credit_hold_views.xml",
+        "views/sale_portal_templates.xml",
         "views/credit_hold_release_wizard_views.xml",
         "views/credit_kyc_views.xml",
         "report/credit_followup_reports.xml",

@@ -13,6 +13,7 @@ from . import credit_partner_risk_limits
 from . import res_partner
 from . import credit_hold_mixin
 from . import sale_order
+from . import sale_order_prepaid
 from . import sale_order_line
 from . import res_bank
 from . import res_partner_bank
@@ -28,6 +29,7 @@ from . import credit_followup_promise
 from . import credit_payment_plan
 from . import credit_payment_plan_instalment
 from . import account_move
+from . import account_move_credit_hold
 from . import account_move_line
 from . import account_partial_reconcile
 from . import res_company

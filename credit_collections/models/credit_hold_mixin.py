@@ -2,7 +2,7 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools.groups import CREDIT_MANAGER, INTERNAL_USERS
 from .credit_risk_policy import GRADES
@@ -122,9 +122,10 @@ class CreditHoldMixin(models.AbstractModel):
         return self.amount_total, self.currency_id
 
     def _credit_exemption(self, accepted):
-        """Why the document passes without the rules (e.g. it is paid in advance), or ``""``.
+        """Why the document passes although the rules would hold it (e.g. it is paid in
+        advance), or ``""``. Asked only of a document the rules block.
 
-        :param accepted: ``{key: amount}`` let through so far in this check, per customer
+        :param accepted: what other documents of the customer, let through in this check, add
         """
         return ""
 
@@ -150,34 +151,89 @@ class CreditHoldMixin(models.AbstractModel):
         return super().write(vals)
 
     def _credit_check(self):
-        """Evaluate the credit rules; hold and log the documents they block, lift stale holds.
-
-        Documents checked together count against their customer's credit one after the other.
+        """Hold and log the documents the credit rules block, lift stale holds.
 
         :return: the documents on hold
         """
+        blocked = self.browse()
+        for document, reasons in self._credit_verdicts().items():
+            if reasons:
+                document._credit_hold("\n".join(reasons))
+                blocked |= document
+            elif document.credit_hold:
+                document.sudo().write({"credit_hold": False, "credit_hold_reasons": False})
+        return blocked
+
+    def _credit_verdicts(self):
+        """``{document: reasons}``, the reasons the rules block each document for ([] when it
+        passes). Documents checked together count against their customer's credit one after
+        the other."""
         self._credit_fetch()
         risks = self._credit_refreshed_risks()
         self._credit_fetch()  # what a recompute of stale figures invalidated, if any
         accepted = defaultdict(float)  # amounts let through in this batch, per customer
-        blocked = self.browse()
+        verdicts = {}
         for document in self:
             key = document._credit_key()
-            if document._credit_release_covers():
+            reasons = (
+                []
+                if document._credit_release_covers()
+                else document._credit_hold_reasons(risks[key], accepted[key])
+            )
+            if reasons and (exemption := document._credit_exemption(accepted[key])):
+                document.message_post(
+                    body=self.env._(
+                        "Not held: %(exemption)s The credit rules said: %(reasons)s",
+                        exemption=exemption,
+                        reasons=" ".join(reasons),
+                    )
+                )
                 reasons = []
-            elif exemption := document._credit_exemption(accepted):
-                document.message_post(body=exemption)
-                reasons = []
-            else:
-                reasons = document._credit_hold_reasons(risks[key], accepted[key])
-            if reasons:
-                document._credit_hold("\n".join(reasons))
-                blocked |= document
-                continue
-            if document.credit_hold:
-                document.sudo().write({"credit_hold": False, "credit_hold_reasons": False})
-            accepted[key] += document._credit_amount_company_currency()
-        return blocked
+            if not reasons:
+                accepted[key] += document._credit_amount_company_currency()
+            verdicts[document] = reasons
+        return verdicts
+
+    def _credit_checked_ids(self):
+        """Ids of the documents of this model the credit check let through in this transaction,
+        kept with the transaction (out of reach of a client's context): the stage's own inner
+        steps (a write of the state, ``_post``, ``_action_done``) do not judge them again."""
+        return self.env.cr.precommit.data.setdefault(
+            f"credit_collections.checked.{self._name}", set()
+        )
+
+    def _credit_refuse_blocked(self, message):
+        """Raise ``message`` with the documents the rules block and their reasons; the
+        others are marked checked. For the paths that cannot keep a hold (code, crons): the
+        stage's button holds and tells instead."""
+        verdicts = self._credit_verdicts()
+        if blocked := [(document, reasons) for document, reasons in verdicts.items() if reasons]:
+            raise UserError(
+                "\n".join(
+                    [message]
+                    + [
+                        f"{document.display_name}: {' '.join(reasons)}"
+                        for document, reasons in blocked
+                    ]
+                )
+            )
+        self._credit_checked_ids().update(self.ids)
+
+    def _credit_hold_notification(self):
+        """What the user who tried sees when these documents were put on hold."""
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Credit hold"),
+                "message": "\n\n".join(
+                    f"{document.display_name}: {document.credit_hold_reasons}" for document in self
+                ),
+                "type": "warning",
+                "sticky": True,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def _credit_fetch(self):
         """Read what the rules judge on in narrow queries: a partner or a policy has many
@@ -349,9 +405,12 @@ class CreditHoldMixin(models.AbstractModel):
             and currency.compare_amounts(amount, self.credit_released_amount) <= 0
         )
 
-    def _credit_consume_release(self):
-        """The document went through: its release, if any, is spent."""
+    def _credit_passed(self):
+        """The documents went through: their releases are spent, their holds lifted."""
         self.filtered("credit_released_by_id").sudo().credit_release_consumed = True
+        self.filtered("credit_hold").sudo().write(
+            {"credit_hold": False, "credit_hold_reasons": False}
+        )
 
     def action_credit_request_release(self):
         """Ask the company's Credit Managers, by activity, to release this held document."""

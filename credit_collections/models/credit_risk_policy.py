@@ -140,6 +140,20 @@ class CreditRiskPolicy(models.Model):
         help="Customers graded worse than this are held.",
     )
     hold_kyc = fields.Boolean(string="Hold Without KYC", default=True, tracking=True)
+    invoice_hold_mode = fields.Selection(
+        [
+            ("allow", "Post"),
+            ("warn", "Post and log the reasons"),
+            ("block", "Hold until a Credit Manager releases"),
+        ],
+        string="Invoices of Held Customers",
+        default="allow",
+        required=True,
+        tracking=True,
+        help="What posting a customer invoice does when the credit rules would hold it. Post "
+        "and log, or hold, judge each posting on the customer's current figures (refreshed "
+        "first when stale).",
+    )
     kyc_free_exposure = fields.Monetary(
         string="Exposure Allowed Without KYC",
         default=10000.0,

@@ -3,10 +3,6 @@ from odoo.exceptions import UserError
 
 from ..tools.groups import CREDIT_MANAGER
 
-# Orders the credit check let through in this transaction (kept with the transaction, out of
-# reach of a client's context): their confirmation's own write of the state is not checked again.
-CHECKED_ORDERS = "credit_collections.checked_orders"
-
 
 class SaleOrder(models.Model):
     _name = "sale.order"
@@ -50,7 +46,7 @@ class SaleOrder(models.Model):
     def _credit_check_state_write(self):
         """A write of ``state='sale'`` (RPC, import) confirms: the quotations it confirms go
         through the credit check first, unless this transaction's confirmation checked them."""
-        checked = self.env.cr.precommit.data.get(CHECKED_ORDERS, set())
+        checked = self._credit_checked_ids()
         quotations = self.filtered(
             lambda order: order.state in ("draft", "sent") and order.id not in checked
         )
@@ -72,23 +68,9 @@ class SaleOrder(models.Model):
         """
         blocked = self._credit_check()
         to_confirm = self - blocked
-        self.env.cr.precommit.data.setdefault(CHECKED_ORDERS, set()).update(to_confirm.ids)
+        self._credit_checked_ids().update(to_confirm.ids)
         result = super(SaleOrder, to_confirm).action_confirm() if to_confirm else True
-        if not blocked:
-            return result
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Credit hold"),
-                "message": "\n\n".join(
-                    f"{order.name}: {order.credit_hold_reasons}" for order in blocked
-                ),
-                "type": "warning",
-                "sticky": True,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return blocked._credit_hold_notification() if blocked else result
 
     def _confirmation_error_message(self):
         """Every confirmation path refuses an order still on credit hold."""
@@ -104,7 +86,7 @@ class SaleOrder(models.Model):
     def _action_confirm(self):
         """A confirmed order counts in its customer's exposure at once, in the confirming
         transaction: added to the figures the check just read, not recomputed."""
-        self._credit_consume_release()
+        self._credit_passed()
         result = super()._action_confirm()
         risks = self.env["credit.partner.risk"].sudo()
         for company, orders in self.grouped("company_id").items():
@@ -201,6 +183,9 @@ class SaleOrder(models.Model):
 
     def _credit_amount_company_currency(self):
         """A quotation is not in the exposure yet: confirming adds its amount."""
+        return self._credit_total_company_currency()
+
+    def _credit_total_company_currency(self):
         self.ensure_one()
         return self.currency_id._convert(
             self.amount_total,

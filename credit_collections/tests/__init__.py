@@ -28,3 +28,7 @@ from . import test_credit_followup_preview
 from . import test_sms_http_gateway
 from . import test_credit_followup_delivery_status
 from . import test_concurrent_runs
+from . import test_invoice_credit_hold
+from . import test_credit_invoice_hold_tour
+from . import test_sale_prepaid
+from . import test_sale_portal_credit_hold

@@ -1,0 +1,2 @@
+from . import credit_risk_policy
+from . import stock_picking

@@ -1,0 +1,68 @@
+import { registry } from "@web/core/registry";
+
+// Data comes from test_delivery_credit_hold_tour.py: the delivery of an order whose customer
+// has since gone 60 days overdue.
+
+registry.category("web_tour.tours").add("credit_delivery_hold_warehouse", {
+    steps: () => [
+        {
+            content: "Validate the delivery",
+            trigger: ".o_form_view button[name=button_validate]:visible",
+            run: "click",
+        },
+        {
+            content: "The delivery is on credit hold, with its reasons",
+            trigger: ".alert-danger:contains(Credit hold):contains(overdue by 60 days)",
+        },
+        {
+            content: "A warehouse user cannot release it",
+            trigger: ".o_form_view:not(:has(button[name=action_credit_release_wizard]))",
+        },
+        {
+            content: "Ask a Credit Manager for a release",
+            trigger: "button[name=action_credit_request_release]",
+            run: "click",
+        },
+        {
+            content: "The request is in the chatter",
+            trigger: ".o-mail-Message:contains(asked for a credit release)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("credit_delivery_hold_manager", {
+    steps: () => [
+        {
+            content: "Open the release dialog",
+            trigger: "button[name=action_credit_release_wizard]",
+            run: "click",
+        },
+        {
+            content: "The dialog shows why the delivery is held",
+            trigger: ".modal div[name=hold_reasons]:contains(overdue by 60 days)",
+        },
+        {
+            content: "Give the reason",
+            trigger: ".modal div[name=reason] textarea",
+            run: "edit Paid by bank transfer this morning",
+        },
+        {
+            content: "Release",
+            trigger: ".modal button[name=action_release]",
+            run: "click",
+        },
+        {
+            content: "The hold is gone",
+            trigger: ".o_form_view:not(:has(.alert-danger:contains(Credit hold)))",
+        },
+        {
+            content: "Validate the delivery",
+            trigger: ".o_form_view button[name=button_validate]:visible",
+            run: "click",
+        },
+        {
+            content: "The delivery is done",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Done)",
+        },
+    ],
+});

@@ -1,0 +1,1 @@
+from . import test_delivery_credit_hold, test_delivery_credit_hold_tour

@@ -1,0 +1,122 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from odoo.addons.credit_collections.tests.common import CreditCollectionsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDeliveryCreditHold(CreditCollectionsCommon):
+    """An order of 1,000 confirmed while the customer was clean (5,000 limit); since then an
+    invoice went 60 days overdue (beyond the 30 allowed): its delivery is held."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.account_use_credit_limit = True
+        cls.policy = cls.env["credit.risk.policy"]._for_company(cls.company)
+        cls.policy.hold_grade = False
+        cls.customer.credit_limit = 5000.0
+        cls.warehouse_user = cls._new_user("cc_warehouse", "stock.group_stock_user")
+        cls.order = cls._sale_order(cls.customer, quantity=2, price=500.0)
+        cls.delivery = cls.order.picking_ids
+        cls._invoice(cls.customer, 300.0, days_ago=60)
+
+    def _validate(self, picking, user=None):
+        picking = picking.with_user(user or self.warehouse_user)
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+        picking.move_ids.picked = True
+        return picking.button_validate()
+
+    def test_delivery_of_a_delinquent_customer_is_held_with_reasons(self):
+        self.assertEqual(self.delivery.picking_type_code, "outgoing")
+        result = self._validate(self.delivery)
+        self.assertEqual(result["tag"], "display_notification")
+        self.assertNotEqual(self.delivery.state, "done")
+        self.assertTrue(self.delivery.credit_hold)
+        self.assertIn("overdue by 60 days", self.delivery.credit_hold_reasons)
+        self.assertIn("Credit hold", self.delivery.message_ids[0].body)
+
+    def test_warehouse_user_neither_validates_nor_releases_a_held_delivery(self):
+        self._validate(self.delivery)
+        delivery = self.delivery.with_user(self.warehouse_user)
+        delivery.action_credit_request_release()
+        self.assertIn(self.credit_manager, delivery.activity_ids.user_id)
+        with self.assertRaises(AccessError):
+            delivery._credit_release("Urgent")
+        with self.assertRaises(AccessError):
+            delivery.write({"credit_hold": False})
+        with self.assertRaises(AccessError):
+            self.env["credit.hold.release.wizard"].with_user(self.warehouse_user).create(
+                {"res_model": "stock.picking", "res_id": delivery.id, "reason": "Urgent"}
+            )
+        self._validate(self.delivery)
+        self.assertTrue(self.delivery.credit_hold, "still held")
+        self.assertNotEqual(self.delivery.state, "done")
+
+    def test_every_validation_path_is_refused(self):
+        for move in self.delivery.move_ids:
+            move.quantity = move.product_uom_qty
+        with self.assertRaisesRegex(UserError, "overdue by 60 days"):
+            self.delivery.with_user(self.warehouse_user)._action_done()
+
+    def test_credit_manager_releases_one_validation(self):
+        self._validate(self.delivery)
+        self.delivery.with_user(self.credit_manager)._credit_release("Cash on delivery")
+        self.assertFalse(self.delivery.credit_hold)
+        self.assertEqual(self.delivery.credit_released_amount, 1000.0)
+        self.assertIn(self.order.user_id.partner_id, self.delivery.message_ids[0].partner_ids)
+        self.assertIs(self._validate(self.delivery), True)
+        self.assertEqual(self.delivery.state, "done")
+        self.assertTrue(self.delivery.credit_release_consumed)
+
+    def test_release_covers_the_delivery_it_was_given_for_only(self):
+        """A backorder is a new delivery: the release of the first does not cover it."""
+        self._validate(self.delivery)
+        self.delivery.with_user(self.credit_manager)._credit_release("Half now")
+        move = self.delivery.move_ids
+        move.quantity = 1
+        move.picked = True
+        self.delivery.with_context(cancel_backorder=False)._action_done()
+        backorder = self.order.picking_ids - self.delivery
+        self.assertEqual(self.delivery.state, "done")
+        self.assertFalse(backorder.credit_released_by_id)
+        self._validate(backorder)
+        self.assertTrue(backorder.credit_hold)
+
+    def test_prepaid_order_ships(self):
+        self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.customer.id,
+                "amount": 1000.0,
+                "journal_id": self.company_data["default_journal_bank"].id,
+            }
+        ).action_post()
+        self.assertIs(self._validate(self.delivery), True)
+        self.assertEqual(self.delivery.state, "done")
+        self.assertIn("paid in advance", self.delivery.message_ids[0].body)
+
+    def test_clean_customer_ships(self):
+        clean = self.env["res.partner"].create({"name": "Clean", "is_company": True})
+        order = self._sale_order(clean, quantity=1, price=100.0)
+        self.assertIs(self._validate(order.picking_ids), True)
+        self.assertEqual(order.picking_ids.state, "done")
+
+    def test_policy_without_delivery_holds_ships(self):
+        self.policy.hold_deliveries = False
+        self._validate(self.delivery)
+        self.assertEqual(self.delivery.state, "done")
+
+    def test_other_companys_hold_does_not_stop_this_delivery(self):
+        self.env["account.move"].search([("partner_id", "=", self.customer.id)]).filtered(
+            lambda move: move.invoice_date_due < self.today
+        ).button_draft()
+        self.customer.with_company(self.other_company).credit_hold = True
+        self._validate(self.delivery)
+        self.assertEqual(self.delivery.state, "done")
+        order = self._sale_order(self.customer, quantity=1, price=10.0)
+        self.customer.with_company(self.company).credit_hold = True
+        self._validate(order.picking_ids)
+        self.assertIn("is on credit hold", order.picking_ids.credit_hold_reasons)
