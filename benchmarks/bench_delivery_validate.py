@@ -33,6 +33,7 @@ def parse_args():
     parser.add_argument("--db", required=True, help="database of bench_risk_recompute.py")
     parser.add_argument("--conf", default=str(DEFAULT_CONF), help="Odoo configuration file")
     parser.add_argument("--deliveries", type=int, default=100, help="deliveries to validate")
+    parser.set_defaults(oca_addons_path=None)  # no OCA peer checks deliveries
     return parser.parse_args()
 
 

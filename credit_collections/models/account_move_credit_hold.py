@@ -17,6 +17,12 @@ class AccountMove(models.Model):
     def _credit_owner(self):
         return self.invoice_user_id
 
+    def _credit_exemption(self, accepted):
+        """The invoice of one order paid in advance (e.g. invoiced after its online payment)
+        passes as its order did."""
+        orders = self.sudo().invoice_line_ids.sale_line_ids.order_id
+        return orders._credit_exemption(accepted) if len(orders) == 1 else ""
+
     def action_post(self):
         to_judge = self._credit_postings("block")
         blocked = to_judge._credit_check()

@@ -5,7 +5,8 @@ from .common import CreditCollectionsCommon
 
 @tagged("post_install", "-at_install")
 class TestCreditHoldTour(CreditCollectionsCommon, HttpCase):
-    """In a real browser: a salesperson hits the hold, a Credit Manager releases it."""
+    """In a real browser: a salesperson hits the hold, a Credit Manager releases it, the
+    salesperson confirms."""
 
     def test_salesperson_held_manager_releases(self):
         self.company.account_use_credit_limit = True
@@ -20,5 +21,10 @@ class TestCreditHoldTour(CreditCollectionsCommon, HttpCase):
         self.assertIn(self.credit_manager, order.activity_ids.user_id)
 
         self.start_tour(url, "credit_hold_manager", login=self.credit_manager.login)
-        self.assertEqual(order.state, "sale")
         self.assertEqual(order.credit_released_by_id, self.credit_manager)
+
+        # The salesperson, told of the release, confirms (a Credit Manager without Sales rights
+        # cannot start the deliveries of a confirmation when Inventory is installed).
+        self.start_tour(url, "credit_hold_salesperson_confirms", login=self.salesperson.login)
+        self.assertEqual(order.state, "sale")
+        self.assertTrue(order.credit_release_consumed)

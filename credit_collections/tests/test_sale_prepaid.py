@@ -103,3 +103,13 @@ class TestSalePrepaid(CreditCollectionsCommon):
             "$&nbsp;1,000.00 paid for",
             order.message_ids.filtered(lambda m: "Not held" in m.body).body,
         )
+
+    def test_invoice_of_a_prepaid_order_posts_under_a_blocking_policy(self):
+        self.env["credit.risk.policy"]._for_company(self.company).invoice_hold_mode = "block"
+        self._unapplied_payment(500.0)
+        order = self._quotation(500.0)
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self.assertEqual(invoice.state, "posted")
+        self.assertIn("paid in advance", invoice.message_ids[0].body)

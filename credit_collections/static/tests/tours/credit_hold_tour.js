@@ -47,7 +47,16 @@ registry.category("web_tour.tours").add("credit_hold_manager", {
             trigger: ".o_form_view:not(:has(.alert-danger:contains(Credit hold)))",
         },
         {
-            content: "Confirm the order",
+            content: "The release is in the chatter",
+            trigger: ".o-mail-Message:contains(Credit hold released)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("credit_hold_salesperson_confirms", {
+    steps: () => [
+        {
+            content: "Confirm the released order",
             trigger: ".o_form_view button[name=action_confirm]:visible",
             run: "click",
         },
