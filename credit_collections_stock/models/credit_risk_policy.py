@@ -5,7 +5,6 @@ class CreditRiskPolicy(models.Model):
     _inherit = "credit.risk.policy"
 
     hold_deliveries = fields.Boolean(
-        string="Hold Deliveries",
         default=True,
         tracking=True,
         help="Validating an outgoing delivery of a customer the credit rules would hold is "

@@ -1,4 +1,4 @@
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from odoo.tests import tagged
 
@@ -23,12 +23,9 @@ class TestCreditHoldStages(CreditCollectionsCommon):
 
     @contextmanager
     def _undone(self):
-        try:
-            with self.env.cr.savepoint():
-                yield
-                raise Undo
-        except Undo:
-            pass
+        with suppress(Undo), self.env.cr.savepoint():
+            yield
+            raise Undo
         self.env.invalidate_all()
 
     def _stages(self):
