@@ -18,11 +18,15 @@ Everything happens in a transaction that is rolled back: the database is left as
 """
 
 import argparse
-from contextlib import ExitStack, contextmanager
-from unittest.mock import patch
 
 from bench_risk_recompute import DEFAULT_CONF, run_rolled_back
-from bench_sale_confirm import create_quotations, measure, report, shortest_and_longest
+from bench_sale_confirm import (
+    create_quotations,
+    measure,
+    overrides_passed_through,
+    report,
+    shortest_and_longest,
+)
 
 # The bridge's overrides on the validation path, passed through for the plain validation.
 VALIDATION_OVERRIDES = ("button_validate", "_action_done")
@@ -37,21 +41,11 @@ def parse_args():
     return parser.parse_args()
 
 
-@contextmanager
 def without_delivery_check():
-    """Odoo's validation as it is without the bridge: its overrides call their super only."""
+    """Odoo's validation as it is without the bridge."""
     from odoo.addons.credit_collections_stock.models.stock_picking import StockPicking
 
-    def passed_through(name):
-        def method(self, *args, **kwargs):
-            return getattr(super(StockPicking, self), name)(*args, **kwargs)
-
-        return method
-
-    with ExitStack() as stack:
-        for name in VALIDATION_OVERRIDES:
-            stack.enter_context(patch.object(StockPicking, name, passed_through(name)))
-        yield
+    return overrides_passed_through(StockPicking, VALIDATION_OVERRIDES)
 
 
 def plain_validate(picking):

@@ -75,20 +75,26 @@ CONFIRMATION_OVERRIDES = (
 
 
 @contextmanager
-def without_credit_overrides():
-    """Odoo's confirmation as it is without the addon: its overrides call their super only."""
-    from odoo.addons.credit_collections.models.sale_order import SaleOrder as CreditSaleOrder
+def overrides_passed_through(cls, names):
+    """``cls``'s overrides of ``names`` call their super only: Odoo as it is without them."""
 
     def passed_through(name):
         def method(self, *args, **kwargs):
-            return getattr(super(CreditSaleOrder, self), name)(*args, **kwargs)
+            return getattr(super(cls, self), name)(*args, **kwargs)
 
         return method
 
     with ExitStack() as stack:
-        for name in CONFIRMATION_OVERRIDES:
-            stack.enter_context(patch.object(CreditSaleOrder, name, passed_through(name)))
+        for name in names:
+            stack.enter_context(patch.object(cls, name, passed_through(name)))
         yield
+
+
+def without_credit_overrides():
+    """Odoo's confirmation as it is without the addon."""
+    from odoo.addons.credit_collections.models.sale_order import SaleOrder as CreditSaleOrder
+
+    return overrides_passed_through(CreditSaleOrder, CONFIRMATION_OVERRIDES)
 
 
 def plain_confirm(orders):
