@@ -23,6 +23,7 @@
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/account_move_credit_hold_views.xml",
+        "views/credit_invoice_forecast_views.xml",
         "views/sale_portal_templates.xml",
         "views/credit_hold_release_wizard_views.xml",
         "views/credit_kyc_views.xml",

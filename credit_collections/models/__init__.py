@@ -10,6 +10,8 @@ from . import credit_partner_risk_freshness
 from . import credit_partner_risk_commitments
 from . import credit_partner_risk_bureau
 from . import credit_partner_risk_limits
+from . import credit_invoice_forecast
+from . import credit_partner_risk_forecast
 from . import res_partner
 from . import credit_hold_mixin
 from . import sale_order
@@ -30,6 +32,7 @@ from . import credit_payment_plan
 from . import credit_payment_plan_instalment
 from . import account_move
 from . import account_move_credit_hold
+from . import account_move_forecast
 from . import account_move_line
 from . import account_partial_reconcile
 from . import res_company

@@ -1,0 +1,147 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools.forecast import invoice_forecasts
+
+# The columns a refresh writes, as ``invoice_forecasts`` names them.
+FORECAST_COLUMNS = [
+    "line_id",
+    "move_id",
+    "partner_id",
+    "date_due",
+    "amount_residual",
+    "paid_count",
+    "customer_days_late",
+    "recent_paid_count",
+    "recent_days_late",
+    "prior_days_late",
+    "promise_date",
+    "predicted_days_late",
+    "predicted_date",
+    "due_status",
+]
+
+
+class CreditInvoiceForecast(models.Model):
+    """When each open customer invoice is expected to be paid, and why (see
+    ``tools/forecast.py``): one row per receivable item, rewritten with its customer's figures,
+    read by the cash-in forecast and the invoices."""
+
+    _name = "credit.invoice.forecast"
+    _description = "Predicted Payment of an Invoice"
+    _order = "predicted_date, id"
+    _rec_name = "move_id"
+
+    line_id = fields.Many2one("account.move.line", required=True, readonly=True, ondelete="cascade")
+    move_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, readonly=True, index=True
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    computed_on = fields.Date(required=True, readonly=True)
+    date_due = fields.Date(string="Due Date", readonly=True)
+    amount_residual = fields.Monetary(string="Amount Due", readonly=True)
+    paid_count = fields.Integer(string="Paid Invoices", readonly=True, aggregator=None)
+    customer_days_late = fields.Float(string="Customer's Delay", readonly=True, aggregator=None)
+    recent_paid_count = fields.Integer(string="Paid Last Quarter", readonly=True, aggregator=None)
+    recent_days_late = fields.Float(string="Last Quarter's Delay", readonly=True, aggregator=None)
+    prior_days_late = fields.Float(string="Portfolio's Delay", readonly=True, aggregator=None)
+    promise_date = fields.Date(string="Promised For", readonly=True)
+    predicted_days_late = fields.Integer(
+        string="Expected Days Late", readonly=True, aggregator="avg"
+    )
+    predicted_date = fields.Date(string="Expected Payment", readonly=True, index=True)
+    due_status = fields.Selection(
+        [("overdue", "Overdue"), ("not_due", "Not Due Yet")],
+        string="Due",
+        readonly=True,
+        help="Past its due date, or not, when computed.",
+    )
+    reason = fields.Char(compute="_compute_reason")
+
+    _line_unique = models.Constraint("UNIQUE (line_id)", "An item has one forecast.")
+
+    @api.depends(
+        "paid_count",
+        "customer_days_late",
+        "recent_paid_count",
+        "recent_days_late",
+        "prior_days_late",
+        "promise_date",
+    )
+    def _compute_reason(self):
+        for forecast in self:
+            forecast.reason = forecast._reason()
+
+    def _reason(self):
+        """One line a collector can repeat to the customer."""
+        if self.promise_date:
+            return self.env._("Promised for %(date)s.", date=self.promise_date)
+        if not self.paid_count:
+            return self.env._(
+                "No paid invoice yet: the portfolio pays %(days)s days late on average.",
+                days=round(self.prior_days_late),
+            )
+        reason = self.env._(
+            "Pays %(days)s days late on average over %(count)s invoices",
+            days=round(self.customer_days_late),
+            count=self.paid_count,
+        )
+        if self.recent_paid_count:
+            reason += self.env._(
+                ", %(days)s over the last quarter", days=round(self.recent_days_late)
+            )
+        if self.paid_count < 5:
+            reason += self.env._(
+                "; few invoices, so weighed with the portfolio's %(days)s days",
+                days=round(self.prior_days_late),
+            )
+        return reason + "."
+
+    @api.model
+    def _refresh(self, company, partner_ids, today):
+        """Rewrite the forecasts of these customers' open invoices, in one statement: the
+        portfolio's delay is read from the stored figures of its customers."""
+        prior = SQL(
+            "SELECT COALESCE(SUM(avg_days_late * paid_invoice_count)"
+            " / NULLIF(SUM(paid_invoice_count), 0), 0)"
+            " FROM credit_partner_risk WHERE company_id = %s",
+            company.id,
+        )
+        columns = SQL(", ").join(map(SQL.identifier, FORECAST_COLUMNS))
+        self.env.execute_query(
+            SQL(
+                """
+                WITH fresh AS MATERIALIZED (%(forecasts)s),
+                written AS (
+                    INSERT INTO credit_invoice_forecast (company_id, computed_on, %(columns)s)
+                    SELECT %(company_id)s, %(today)s, %(columns)s FROM fresh
+                    ON CONFLICT (line_id) DO UPDATE SET computed_on = EXCLUDED.computed_on,
+                        %(updates)s
+                    RETURNING 1
+                )
+                DELETE FROM credit_invoice_forecast forecast
+                 WHERE forecast.company_id = %(company_id)s
+                   AND forecast.partner_id = ANY(%(partner_ids)s)
+                   AND forecast.line_id NOT IN (SELECT line_id FROM fresh)
+                """,
+                forecasts=invoice_forecasts(company, today, prior, partner_ids),
+                columns=columns,
+                updates=SQL(", ").join(
+                    SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
+                    for name in FORECAST_COLUMNS
+                ),
+                company_id=company.id,
+                today=today,
+                partner_ids=list(partner_ids),
+            )
+        )
+        self.invalidate_model()

@@ -1,0 +1,125 @@
+from datetime import timedelta
+
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from ..tools.forecast import RECENT_WEIGHT, SHRINK
+from .common import CreditCollectionsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCreditInvoiceForecast(CreditCollectionsCommon):
+    """Expected payment dates of open invoices, from hand-built histories. Amounts without
+    taxes, due on their invoice date."""
+
+    def _history(self, partner, delays, paid_days_ago=100, amount=100.0):
+        """Invoices of ``amount`` paid ``paid_days_ago``, each ``delay`` days after its due date."""
+        for delay in delays:
+            invoice = self._invoice(partner, amount, days_ago=paid_days_ago + delay)
+            self._pay(invoice, amount, days_ago=paid_days_ago)
+
+    def _not_due(self, partner, amount=500.0):
+        """An invoice of today, due in 30 days."""
+        term = self.env.ref("account.account_payment_term_30days")
+        return self._invoice(partner, amount, invoice_payment_term_id=term.id)
+
+    def _forecast(self, invoice):
+        self._refreshed_risk(invoice.partner_id)
+        return self.env["credit.invoice.forecast"].search([("move_id", "=", invoice.id)])
+
+    def _prior(self):
+        [(prior,)] = self.env.execute_query(
+            SQL(
+                "SELECT COALESCE(SUM(avg_days_late * paid_invoice_count)"
+                " / NULLIF(SUM(paid_invoice_count), 0), 0)"
+                " FROM credit_partner_risk WHERE company_id = %s",
+                self.company.id,
+            )
+        )
+        return prior
+
+    def _expected_delay(self, count, customer, recent=None):
+        recent = customer if recent is None else recent
+        blended = (1 - RECENT_WEIGHT) * customer + RECENT_WEIGHT * recent
+        return round((count * blended + SHRINK * self._prior()) / (count + SHRINK))
+
+    def test_customer_always_on_time(self):
+        self._history(self.customer, [0] * 6)
+        invoice = self._not_due(self.customer)
+        forecast = self._forecast(invoice)
+        self.assertEqual(forecast.paid_count, 6)
+        self.assertEqual(forecast.due_status, "not_due")
+        self.assertEqual(forecast.customer_days_late, 0.0)
+        expected = self._expected_delay(6, 0.0)
+        self.assertEqual(forecast.predicted_days_late, expected)
+        self.assertEqual(forecast.predicted_date, invoice.invoice_date_due + timedelta(expected))
+        self.assertEqual(invoice.credit_predicted_pay_date, forecast.predicted_date)
+        self.assertEqual(forecast.reason, "Pays 0 days late on average over 6 invoices.")
+
+    def test_customer_always_30_days_late(self):
+        self._history(self.customer, [30] * 6, paid_days_ago=10)
+        invoice = self._not_due(self.customer)
+        forecast = self._forecast(invoice)
+        self.assertEqual(forecast.customer_days_late, 30.0)
+        self.assertEqual(forecast.recent_days_late, 30.0)
+        self.assertEqual(forecast.predicted_days_late, self._expected_delay(6, 30.0, 30.0))
+        self.assertIn("30 over the last quarter", forecast.reason)
+
+    def test_worsening_customer_weighs_the_last_quarter(self):
+        self._history(self.customer, [0] * 4, paid_days_ago=200)
+        self._history(self.customer, [40] * 4, paid_days_ago=20)
+        invoice = self._not_due(self.customer)
+        forecast = self._forecast(invoice)
+        self.assertEqual(forecast.customer_days_late, 20.0)
+        self.assertEqual(forecast.recent_days_late, 40.0)
+        self.assertEqual(forecast.predicted_days_late, self._expected_delay(8, 20.0, 40.0))
+
+    def test_new_customer_gets_the_portfolios_delay(self):
+        self._history(self.customer, [20] * 6)
+        newcomer = self.env["res.partner"].create({"name": "Newcomer", "is_company": True})
+        invoice = self._not_due(newcomer)
+        forecast = self._forecast(invoice)
+        self.assertEqual(forecast.paid_count, 0)
+        self.assertEqual(forecast.predicted_days_late, round(self._prior()))
+        self.assertIn("No paid invoice yet", forecast.reason)
+
+    def test_invoice_later_than_predicted_is_expected_tomorrow(self):
+        self._history(self.customer, [0] * 6)
+        invoice = self._invoice(self.customer, 500.0, days_ago=60)
+        forecast = self._forecast(invoice)
+        self.assertEqual(forecast.predicted_date, self.today + timedelta(days=1))
+        self.assertEqual(forecast.due_status, "overdue")
+
+    def test_promise_overrides_the_prediction(self):
+        invoice = self._invoice(self.customer, 500.0, days_ago=20)
+        self.env["credit.followup"]._ensure_followups(self.company)
+        followup = self.env["credit.followup"].search(
+            [("partner_id", "=", self.customer.id), ("company_id", "=", self.company.id)]
+        )
+        promise_date = self.today + timedelta(days=12)
+        self.env["credit.followup.promise"].create(
+            {"followup_id": followup.id, "promise_date": promise_date, "amount": 500.0}
+        )
+        forecast = self._forecast(invoice)
+        self.assertEqual(forecast.predicted_date, promise_date)
+        self.assertEqual(forecast.reason, f"Promised for {promise_date}.")
+
+    def test_partial_payment_and_foreign_currency_in_company_currency(self):
+        eur = self.setup_other_currency("EUR", rates=[("2000-01-01", 2.0)])
+        invoice = self._invoice(self.customer, 1000.0, currency_id=eur.id)
+        self._pay(invoice, 400.0)
+        forecast = self._forecast(invoice)
+        self.assertEqual(forecast.amount_residual, 300.0, "600 EUR left, at 2 EUR per USD")
+
+    def test_paid_invoice_leaves_the_forecast(self):
+        invoice = self._invoice(self.customer, 500.0)
+        self.assertTrue(self._forecast(invoice))
+        self._pay(invoice, 500.0)
+        self.assertFalse(self._forecast(invoice))
+
+    def test_collector_reads_the_forecast_salesperson_does_not(self):
+        self._forecast(self._invoice(self.customer, 500.0))
+        forecasts = self.env["credit.invoice.forecast"]
+        self.assertEqual(forecasts.with_user(self.collections_user).search_count([]), 1)
+        self.assertFalse(forecasts.with_user(self.salesperson).has_access("read"))
+        self.assertFalse(forecasts.with_user(self.other_company_manager).search_count([]))

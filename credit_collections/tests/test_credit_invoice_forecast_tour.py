@@ -1,0 +1,24 @@
+from odoo.tests import HttpCase, tagged
+
+from .common import CreditCollectionsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCreditInvoiceForecastTour(CreditCollectionsCommon, HttpCase):
+    """In a real browser: a collector reads the cash-in forecast; a salesperson has no menu."""
+
+    def test_collector_reads_the_forecast(self):
+        customer = self.env["res.partner"].create({"name": "Forecast Customer", "is_company": True})
+        self._invoice(customer, 750.0)
+        self._refreshed_risk(customer)
+        self.start_tour(
+            "/odoo/action-credit_collections.credit_invoice_forecast_action",
+            "credit_invoice_forecast_collector",
+            login=self.collections_user.login,
+        )
+
+    def test_salesperson_has_no_forecast_menu(self):
+        menu = self.env.ref("credit_collections.menu_credit_invoice_forecast")
+        menus = self.env["ir.ui.menu"]
+        self.assertIn(menu.id, menus.with_user(self.collections_user)._visible_menu_ids())
+        self.assertNotIn(menu.id, menus.with_user(self.salesperson)._visible_menu_ids())

@@ -1,0 +1,119 @@
+"""When each open customer invoice will be paid, from the customer's own ledger: a SQL building
+block shared by the stored forecast and its backtest.
+
+For an invoice open at the end of day ``as_of``, the predicted delay (days after its due date) is
+the customer's amount-weighted delay over the invoices it settled before then, blended with the
+delay of the last quarter when there is one (``RECENT_WEIGHT``), and shrunk towards the
+portfolio's delay (``prior``) as a customer with few paid invoices says little: with ``n`` paid
+invoices, ``(n * customer + SHRINK * prior) / (n + SHRINK)``. An open promise to pay covering the
+item gives its date instead. An invoice already later than predicted is expected the day after.
+
+The constants were chosen with ``benchmarks/backtest_forecast.py`` on the demo portfolio.
+"""
+
+from odoo.tools import SQL
+
+from .receivables import open_items_as_of, receivable_items
+
+RECENT_DAYS = 91  # the "last quarter" of the trend
+SHRINK = 1  # paid invoices a portfolio's delay is worth, against a customer's own
+RECENT_WEIGHT = 0.5  # the last quarter's share in a customer's delay, when it has paid since
+
+
+def paid_history(company, as_of, partner_ids=None):
+    """SQL: the customer invoices settled by the end of ``as_of``, one row each, with
+    ``partner_id`` (commercial), ``amount`` (settled), ``days_late`` (amount-weighted over its
+    settlements) and ``paid_on`` (the last one)."""
+    return SQL(
+        """
+        SELECT item.partner_id, item.move_id, SUM(part.amount) AS amount,
+               SUM(part.amount * (part.max_date - item.date_due))
+                   / NULLIF(SUM(part.amount), 0) AS days_late,
+               MAX(part.max_date) AS paid_on
+          FROM (%(items)s) item
+          JOIN account_partial_reconcile part ON part.debit_move_id = item.id
+         WHERE item.move_type = 'out_invoice' AND item.balance > 0 AND item.reconciled
+         GROUP BY item.partner_id, item.move_id
+        HAVING MAX(part.max_date) <= %(as_of)s
+        """,
+        items=receivable_items(company, partner_ids),
+        as_of=as_of,
+    )
+
+
+def portfolio_delay(company, as_of):
+    """SQL: one value, the amount-weighted delay of every invoice settled by ``as_of``."""
+    return SQL(
+        "SELECT COALESCE(SUM(amount * days_late) / NULLIF(SUM(amount), 0), 0) FROM (%s) paid",
+        paid_history(company, as_of),
+    )
+
+
+def invoice_forecasts(company, as_of, prior, partner_ids=None):
+    """SQL: one row per receivable item of a customer invoice open at the end of ``as_of``:
+    ``line_id``, ``move_id``, ``partner_id``, ``date_due``, ``amount_residual`` (then, company
+    currency); the customer's ``paid_count``, ``customer_days_late``, ``recent_paid_count``
+    and ``recent_days_late``; ``prior_days_late``, ``promise_date``, ``predicted_days_late``,
+    ``predicted_date`` and ``due_status`` (``overdue`` when due before then).
+
+    :param prior: SQL giving the portfolio's delay (``portfolio_delay``, or a cheaper stand-in)
+    """
+    return SQL(
+        """
+        WITH paid AS MATERIALIZED (%(paid)s),
+        customers AS (
+            SELECT partner_id, COUNT(*) AS paid_count,
+                   COUNT(*) FILTER (WHERE paid_on > %(recent_start)s) AS recent_paid_count,
+                   SUM(amount * days_late) / NULLIF(SUM(amount), 0) AS customer_days_late,
+                   SUM(amount * days_late) FILTER (WHERE paid_on > %(recent_start)s)
+                       / NULLIF(SUM(amount) FILTER (WHERE paid_on > %(recent_start)s), 0)
+                       AS recent_days_late
+              FROM paid
+             GROUP BY partner_id
+        ),
+        open_items AS (
+            SELECT id AS line_id, move_id, partner_id, date_due, amount_residual
+              FROM (%(open_items)s) items
+             WHERE move_type = 'out_invoice' AND amount_residual > 0
+        ),
+        promised AS (
+            SELECT rel.line_id, MIN(promise.promise_date) AS promise_date
+              FROM credit_followup_promise_line_rel rel
+              JOIN credit_followup_promise promise ON promise.id = rel.promise_id
+             WHERE promise.state = 'open' AND promise.promise_date > %(as_of)s
+               AND promise.create_date < %(as_of)s::date + 1
+             GROUP BY rel.line_id
+        ),
+        predicted AS (
+            SELECT open_items.*, COALESCE(customers.paid_count, 0) AS paid_count,
+                   COALESCE(customers.recent_paid_count, 0) AS recent_paid_count,
+                   customers.customer_days_late, customers.recent_days_late,
+                   prior.days_late AS prior_days_late, promised.promise_date,
+                   ROUND(
+                       (COALESCE(customers.paid_count, 0) * COALESCE(
+                            (1 - %(recent_weight)s) * customers.customer_days_late
+                            + %(recent_weight)s * COALESCE(customers.recent_days_late,
+                                                           customers.customer_days_late), 0)
+                        + %(shrink)s * prior.days_late)
+                       / (COALESCE(customers.paid_count, 0) + %(shrink)s)
+                   )::int AS predicted_days_late
+              FROM open_items
+              CROSS JOIN (SELECT (%(prior)s)::float AS days_late) prior
+              LEFT JOIN customers ON customers.partner_id = open_items.partner_id
+              LEFT JOIN promised ON promised.line_id = open_items.line_id
+        )
+        SELECT predicted.*,
+               CASE WHEN date_due < %(as_of)s THEN 'overdue' ELSE 'not_due' END AS due_status,
+               COALESCE(promise_date,
+                        GREATEST(date_due + predicted_days_late, %(as_of)s::date + 1))
+                   AS predicted_date
+          FROM predicted
+        """,
+        paid=paid_history(company, as_of, partner_ids),
+        open_items=open_items_as_of(company, as_of, partner_ids),
+        recent_start=SQL("%s::date - %s", as_of, RECENT_DAYS),
+        as_of=as_of,
+        shrink=SHRINK,
+        recent_weight=RECENT_WEIGHT,
+        prior=prior,
+    )
