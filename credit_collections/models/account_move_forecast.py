@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     credit_forecast_ids = fields.One2many(
         "credit.invoice.forecast", "move_id", string="Payment Forecast", readonly=True

@@ -150,6 +150,11 @@ class CreditFollowup(models.Model):
         string="Overdue", readonly=True, help="Overdue receivable, disputed items left out."
     )
     max_days_overdue = fields.Integer(string="Days Overdue", readonly=True)
+    expected_days_late = fields.Integer(
+        readonly=True,
+        help="How late the customer is expected to pay its latest open invoice, in days after "
+        "its due date (see the cash-in forecast).",
+    )
     priority = fields.Integer(
         readonly=True,
         index=True,
@@ -705,6 +710,7 @@ class CreditFollowup(models.Model):
             "risk_id": facts["risk_id"],
             "overdue_amount": facts["overdue"] or 0.0,
             "max_days_overdue": max(facts["max_days"] or 0, 0),
+            "expected_days_late": facts["expected_days_late"] or 0,
             "priority": round(
                 (facts["weighted"] or 0.0) * GRADE_PRIORITY.get(facts["grade"], 1.5) / 1000
             ),
@@ -834,17 +840,27 @@ class CreditFollowup(models.Model):
                       FROM items
                      GROUP BY followup_id
                 ),
+                expected AS (  -- the cash-in forecast, written with the customers' figures
+                    SELECT forecast.partner_id, MAX(forecast.predicted_days_late) AS days_late
+                      FROM credit_invoice_forecast forecast
+                     WHERE forecast.company_id = %(company_id)s
+                       AND forecast.partner_id = ANY(%(partner_ids)s)
+                     GROUP BY forecast.partner_id
+                ),
                 %(level_ctes)s
                 SELECT batch.id AS followup_id, batch.category_id, batch.risk_id, batch.grade,
                        reached.level_id, totals.overdue, totals.max_days, totals.weighted,
-                       covered.line_ids
+                       covered.line_ids, expected.days_late AS expected_days_late
                   FROM batch
+                  LEFT JOIN expected ON expected.partner_id = batch.partner_id
                   LEFT JOIN totals ON totals.followup_id = batch.id
                   LEFT JOIN reached ON reached.followup_id = batch.id
                   LEFT JOIN covered ON covered.followup_id = batch.id
                 """,
                 classify=self._category_case(company),
                 ids=self.ids,
+                company_id=company.id,
+                partner_ids=self.partner_id.ids,
                 today=today,
                 open_items=receivable_items(company, self.partner_id.ids, open_only=True),
                 overdue_item=OVERDUE_ITEM,

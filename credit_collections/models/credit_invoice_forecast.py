@@ -107,15 +107,20 @@ class CreditInvoiceForecast(models.Model):
         return reason + "."
 
     @api.model
-    def _refresh(self, company, partner_ids, today):
-        """Rewrite the forecasts of these customers' open invoices, in one statement: the
-        portfolio's delay is read from the stored figures of its customers."""
-        prior = SQL(
+    def _prior_delay(self, company):
+        """SQL: the portfolio's delay from its customers' stored figures (the ledger's own,
+        ``tools.forecast.portfolio_delay``, would read the whole history every batch)."""
+        return SQL(
             "SELECT COALESCE(SUM(avg_days_late * paid_invoice_count)"
             " / NULLIF(SUM(paid_invoice_count), 0), 0)"
             " FROM credit_partner_risk WHERE company_id = %s",
             company.id,
         )
+
+    @api.model
+    def _refresh(self, company, partner_ids, today):
+        """Rewrite the forecasts of these customers' open invoices, in one statement."""
+        prior = self._prior_delay(company)
         columns = SQL(", ").join(map(SQL.identifier, FORECAST_COLUMNS))
         self.env.execute_query(
             SQL(

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from odoo.tests import tagged
-from odoo.tools import SQL
 
 from ..tools.forecast import RECENT_WEIGHT, SHRINK
 from .common import CreditCollectionsCommon
@@ -28,15 +27,9 @@ class TestCreditInvoiceForecast(CreditCollectionsCommon):
         return self.env["credit.invoice.forecast"].search([("move_id", "=", invoice.id)])
 
     def _prior(self):
-        [(prior,)] = self.env.execute_query(
-            SQL(
-                "SELECT COALESCE(SUM(avg_days_late * paid_invoice_count)"
-                " / NULLIF(SUM(paid_invoice_count), 0), 0)"
-                " FROM credit_partner_risk WHERE company_id = %s",
-                self.company.id,
-            )
-        )
-        return prior
+        prior = self.env["credit.invoice.forecast"]._prior_delay(self.company)
+        [(value,)] = self.env.execute_query(prior)
+        return value
 
     def _expected_delay(self, count, customer, recent=None):
         recent = customer if recent is None else recent
@@ -123,3 +116,15 @@ class TestCreditInvoiceForecast(CreditCollectionsCommon):
         self.assertEqual(forecasts.with_user(self.collections_user).search_count([]), 1)
         self.assertFalse(forecasts.with_user(self.salesperson).has_access("read"))
         self.assertFalse(forecasts.with_user(self.other_company_manager).search_count([]))
+
+    def test_follow_up_worklist_knows_the_expected_lateness(self):
+        self._history(self.customer, [30] * 6, paid_days_ago=10)
+        forecast = self._forecast(self._not_due(self.customer))
+        followups = self.env["credit.followup"]
+        followups._ensure_followups(self.company)
+        followups._refresh_figures(self.company, self.customer.ids)
+        followup = followups.search(
+            [("partner_id", "=", self.customer.id), ("company_id", "=", self.company.id)]
+        )
+        self.assertEqual(followup.expected_days_late, forecast.predicted_days_late)
+        self.assertGreater(followup.expected_days_late, 20)
