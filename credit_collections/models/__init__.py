@@ -12,6 +12,7 @@ from . import credit_partner_risk_bureau
 from . import credit_partner_risk_limits
 from . import credit_invoice_forecast
 from . import credit_partner_risk_forecast
+from . import credit_invoice_forecast_warning
 from . import res_partner
 from . import credit_hold_mixin
 from . import sale_order

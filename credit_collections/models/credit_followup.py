@@ -559,8 +559,9 @@ class CreditFollowup(models.Model):
         return decided
 
     @api.model
-    def _ensure_followups(self, company):
-        """Create the follow-ups of customers with open receivables (concurrency-safe)."""
+    def _ensure_followups(self, company, partner_ids=None):
+        """Create the follow-ups of customers with open receivables (concurrency-safe), of
+        every customer or of the commercial partners ``partner_ids``."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -575,7 +576,7 @@ class CreditFollowup(models.Model):
                 """,
                 company_id=company.id,
                 uid=self.env.uid,
-                open_items=receivable_items(company, open_only=True),
+                open_items=receivable_items(company, partner_ids, open_only=True),
             )
         )
 

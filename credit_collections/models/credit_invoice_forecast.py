@@ -59,6 +59,12 @@ class CreditInvoiceForecast(models.Model):
         string="Expected Days Late", readonly=True, aggregator="avg"
     )
     predicted_date = fields.Date(string="Expected Payment", readonly=True, index=True)
+    warned_on = fields.Date(
+        string="Early Warning On",
+        readonly=True,
+        help="When the collector was warned that this invoice is expected late (kept across "
+        "refreshes: once per invoice).",
+    )
     due_status = fields.Selection(
         [("overdue", "Overdue"), ("not_due", "Not Due Yet")],
         string="Due",

@@ -140,6 +140,13 @@ class CreditRiskPolicy(models.Model):
         help="Customers graded worse than this are held.",
     )
     hold_kyc = fields.Boolean(string="Hold Without KYC", default=True, tracking=True)
+    forecast_warning_days = fields.Integer(
+        string="Warn When Expected Late By (days)",
+        default=15,
+        tracking=True,
+        help="An invoice not due yet whose customer is expected to pay it later than this gets "
+        "an early-warning activity for the collector, once. 0: no warning.",
+    )
     invoice_hold_mode = fields.Selection(
         [
             ("allow", "Post"),

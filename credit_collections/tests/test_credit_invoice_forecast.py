@@ -128,3 +128,39 @@ class TestCreditInvoiceForecast(CreditCollectionsCommon):
         )
         self.assertEqual(followup.expected_days_late, forecast.predicted_days_late)
         self.assertGreater(followup.expected_days_late, 20)
+
+    def test_early_warning_once_before_the_due_date(self):
+        self._history(self.customer, [30] * 6, paid_days_ago=10)
+        invoice = self._not_due(self.customer)
+        risks = self.env["credit.partner.risk"]
+        risks._refresh_nightly_batch(self.company, self.customer.ids, self.today)
+        followup = self.env["credit.followup"].search(
+            [("partner_id", "=", self.customer.id), ("company_id", "=", self.company.id)]
+        )
+        activity = followup.activity_ids.filtered(lambda a: a.summary == "Expected to pay late")
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.date_deadline, invoice.invoice_date_due)
+        self.assertIn(invoice.name, activity.note)
+        self.assertIn("Pays 30 days late on average", activity.note)
+        forecast = self.env["credit.invoice.forecast"].search([("move_id", "=", invoice.id)])
+        self.assertEqual(forecast.warned_on, self.today)
+
+        risks._refresh_nightly_batch(self.company, self.customer.ids, self.today)
+        self.assertEqual(len(followup.activity_ids), 1, "warned once per invoice")
+
+    def test_no_early_warning_for_a_punctual_customer_or_when_switched_off(self):
+        self._history(self.customer, [0] * 6)
+        late = self.env["res.partner"].create({"name": "Late", "is_company": True})
+        self._history(late, [40] * 6, paid_days_ago=10)
+        self._not_due(self.customer)
+        self._not_due(late)
+        policy = self.env["credit.risk.policy"]._for_company(self.company)
+        policy.forecast_warning_days = 0
+        risks = self.env["credit.partner.risk"]
+        risks._refresh_nightly_batch(self.company, (self.customer | late).ids, self.today)
+        warnings = self.env["mail.activity"].search([("summary", "=", "Expected to pay late")])
+        self.assertFalse(warnings, "switched off")
+        policy.forecast_warning_days = 15
+        risks._refresh_nightly_batch(self.company, (self.customer | late).ids, self.today)
+        warnings = self.env["mail.activity"].search([("summary", "=", "Expected to pay late")])
+        self.assertEqual(warnings.mapped("res_name"), [late.display_name])
