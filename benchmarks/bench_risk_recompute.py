@@ -88,6 +88,11 @@ def parse_args():
     parser.add_argument("--conf", default=str(DEFAULT_CONF), help="Odoo configuration file")
     parser.add_argument("--partners", type=int, default=10000, help="customers to generate")
     parser.add_argument("--invoices-per-partner", type=int, default=5, help="on average")
+    parser.add_argument(
+        "--customer-habits",
+        action="store_true",
+        help="generation: customers pay at their own drifting pace (for backtest_forecast.py)",
+    )
     parser.add_argument("--batch-size", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=1, help="timed runs of each recompute")
     parser.add_argument(
@@ -141,7 +146,8 @@ def ensure_portfolio(env, args, today):
     env.flush_all()
     clock.lap("templates")
     invoices = args.partners * args.invoices_per_partner
-    clone_documents(env, templates, args.partners, invoices, today, clock)
+    habits = getattr(args, "customer_habits", False)  # the other benchmarks do not ask
+    clone_documents(env, templates, args.partners, invoices, today, clock, habits)
     env.invalidate_all()
     tables = [*CLONED_TABLES, "res_partner"]
     env.cr.execute(SQL("ANALYZE %s", SQL(", ").join(map(SQL.identifier, tables))))
@@ -248,13 +254,13 @@ def pay(env, amounts, date):
     return payments.move_id
 
 
-def clone_documents(env, templates, partners, invoices, today, clock):
+def clone_documents(env, templates, partners, invoices, today, clock, habits=False):
     """Clone the templates into ``invoices`` invoices, and credit notes for 2% of them."""
     cr = env.cr
     cr.execute(SQL("SELECT setseed(0.42)"))  # the same portfolio in every database
     cr.execute(kind_table_query(templates))
     cr.execute(TEMPLATE_ROWS_QUERY)
-    cr.execute(document_plan_query(partners, invoices, max(invoices // 50, 1), today))
+    cr.execute(document_plan_query(partners, invoices, max(invoices // 50, 1), today, habits))
     cr.execute(ID_MAP_QUERY)
     clock.lap("plan")
     deferred = []
@@ -324,12 +330,17 @@ TEMPLATE_ROWS_QUERY = SQL(
 MIX = {"paid": 0.7, "paid_or_partial": 0.8}
 
 
-def document_plan_query(partners, invoices, refunds, today):
+def document_plan_query(partners, invoices, refunds, today, habits=False):
     """``bench_doc``: one row per document to create, with its customer, factor, dates, names.
 
     Kinds (``MIX``): 70% paid (60% of them on time, up to 10 days early, the others 1-60 days
     late), 10% partly paid, 20% open (invoiced 0-210 days ago, so that every aging bucket has
     some), and the credit notes (open, 0-300 days old). Each invoice has a 30-day term.
+
+    With ``habits``, a paid invoice's delay is its customer's instead: half the customers pay
+    within 5 days of the due date, the others 5 to 60 days late; each drifts by up to 20 days
+    either way towards its most recent invoices, and each invoice adds up to 5 days of noise
+    (no earlier than 10 days before the due date). The backtest of the forecast needs this.
     """
     return SQL(
         """
@@ -351,26 +362,42 @@ def document_plan_query(partners, invoices, refunds, today):
                         WHEN r1 < %(paid_or_partial)s THEN 'partial'
                         ELSE 'open' END AS kind,
                    CASE WHEN r2 >= 0.6 THEN 1 + floor(r3 * 60) ELSE -floor(r3 * 11) END::int
-                       AS delay
+                       AS random_delay
               FROM drawn
         ),
-        aged AS (
+        assigned AS (
             SELECT kinds.*,
+                   CASE WHEN doc <= %(invoices)s * 0.8 THEN mod(doc - 1, %(partners)s)
+                        WHEN kind = 'refund' THEN floor(r5 * %(partners)s)
+                        ELSE floor(%(partners)s * r5 ^ 3) END::int AS customer_idx
+              FROM kinds
+        ),
+        paced AS (  -- with habits: the customer's own pace, drifting towards recent invoices
+            SELECT assigned.*,
+                   CASE WHEN NOT %(habits)s THEN random_delay
+                        ELSE GREATEST(-10,
+                            CASE WHEN mod(customer_idx * 7919, 100) < 50
+                                 THEN mod(customer_idx * 31, 11) - 5
+                                 ELSE 5 + mod(customer_idx * 7919, 56) END
+                            + round((mod(customer_idx * 104729, 41) - 20) * (1 - r4))::int
+                            + floor(r3 * 11)::int - 5)
+                   END AS delay
+              FROM assigned
+        ),
+        aged AS (
+            SELECT paced.*,
                    CASE kind WHEN 'paid' THEN 30 + delay + floor(r4 * (335 - delay))
                              WHEN 'partial' THEN 10 + floor(r4 * 190)
                              WHEN 'open' THEN floor(r4 * 211)
                              ELSE floor(r4 * 301) END::int AS age
-              FROM kinds
+              FROM paced
         ),
         dated AS (
             SELECT aged.*,
                    %(today)s::date - age AS invoice_date,
                    CASE kind WHEN 'paid' THEN %(today)s::date - age + 30 + delay
                              WHEN 'partial' THEN %(today)s::date - age + floor(r2 * age)::int
-                             ELSE %(today)s::date - age END AS pay_date,
-                   CASE WHEN doc <= %(invoices)s * 0.8 THEN mod(doc - 1, %(partners)s)
-                        WHEN kind = 'refund' THEN floor(r5 * %(partners)s)
-                        ELSE floor(%(partners)s * r5 ^ 3) END::int AS customer_idx
+                             ELSE %(today)s::date - age END AS pay_date
               FROM aged
         )
         SELECT dated.doc, dated.kind, customers.id AS partner_id,
@@ -397,6 +424,7 @@ def document_plan_query(partners, invoices, refunds, today):
         refunds=refunds,
         partners=partners,
         today=today,
+        habits=habits,
         **MIX,
     )
 
