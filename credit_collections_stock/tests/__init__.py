@@ -1,3 +1,4 @@
 from . import test_credit_hold_stages
 from . import test_delivery_credit_hold
 from . import test_delivery_credit_hold_tour
+from . import test_delivery_credit_hold_rpc
