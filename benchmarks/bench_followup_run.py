@@ -29,6 +29,8 @@ import odoo
 from odoo import fields
 from odoo.tools import SQL
 
+from odoo.addons.base.models.ir_actions_report import _wkhtml
+
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -113,10 +115,12 @@ def time_round(env, args, today):
     done = deliver_in_parallel(env.registry, args.delivery_workers, args.deliver)
     seconds = time.perf_counter() - start
     env.cr.commit()  # a fresh snapshot, which sees what the workers committed
+    build = _wkhtml()
     print(
         f"deliver: {done} communications by {args.delivery_workers} worker(s) in {seconds:.1f} s "
         f"({done / seconds:.1f}/s) -> {queued / (done / seconds) / 60:.0f} min for all {queued} "
-        "at this rate"
+        f"at this rate; wkhtmltopdf {build.version} "
+        f"{'on patched Qt' if build.is_patched_qt else 'on unpatched Qt'} at {build.bin}"
     )
     second = Progress(env.cr)
     start = time.perf_counter()

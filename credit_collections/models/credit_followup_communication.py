@@ -260,15 +260,16 @@ class CreditFollowupCommunication(models.Model):
             )
 
     def _render_batch(self, report_xmlid, communications):
-        """PDF per communication from one wkhtmltopdf call for the batch, when it can.
+        """PDF per communication from one wkhtmltopdf call for the batch, split by Odoo along
+        the records' outlines, when it can.
 
         wkhtmltopdf built on an unpatched Qt (Debian's) cannot render several documents at once,
         and a PDF without one outline per record cannot be split: then each communication
         renders its own in :meth:`_deliver_one`, where a failure is its own.
         """
-        if len(communications) < 2:
-            return {}
         reports = self.env["ir.actions.report"].with_context(report_pdf_no_attachment=True)
+        if len(communications) < 2 or not reports._renders_several_documents_at_once():
+            return {}
         try:
             streams = reports._render_qweb_pdf_prepare_streams(
                 report_xmlid, {}, res_ids=communications.ids

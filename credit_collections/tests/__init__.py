@@ -35,3 +35,4 @@ from . import test_sale_portal_credit_hold
 from . import test_credit_invoice_forecast
 from . import test_credit_invoice_forecast_tour
 from . import test_invoice_credit_hold_rpc
+from . import test_followup_pdf_batch
