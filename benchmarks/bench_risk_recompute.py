@@ -38,6 +38,7 @@ computation of its risk fields for the same customers.
 import argparse
 import configparser
 import sys
+import threading
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -95,6 +96,12 @@ def parse_args():
     )
     parser.add_argument("--batch-size", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=1, help="timed runs of each recompute")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="also time the recompute shared by this many workers (a cursor each)",
+    )
     parser.add_argument(
         "--oca-addons-path", help="directory holding the OCA addon account_financial_risk"
     )
@@ -764,6 +771,39 @@ def time_recompute(env, batch_size):
     return progress
 
 
+def time_shared_recompute(registry, workers, batch_size):
+    """Delete every risk row, then ``workers`` threads with a cursor each (as that many
+    recompute cron jobs) run the nightly entry point together: the wall seconds and the
+    customers each worker refreshed."""
+    with registry.cursor() as cr:
+        cr.execute(SQL("DELETE FROM credit_partner_risk"))
+    shares = []
+
+    def work():
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            refreshed = env["credit.partner.risk"]._refresh_stale(Progress(cr), batch_size)
+            shares.append(len(refreshed))
+
+    threads = [threading.Thread(target=work) for _worker in range(workers)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - start, shares
+
+
+def print_shared_recompute(figures, workers, seconds, shares):
+    customers = sum(shares)
+    print(
+        f"recompute by {workers} workers: {customers} partners in {seconds:.1f} s "
+        f"({customers / seconds:.0f} partners/s, {seconds / customers * 1000:.3f} s per 1,000 "
+        f"customers, {seconds / figures['receivable_lines'] * 1e6:.1f} µs per receivable line); "
+        f"refreshed by each worker: {', '.join(map(str, shares))}"
+    )
+
+
 def time_single(env, company, partner_id, today):
     env.invalidate_all()
     mark, start = env.cr.sql_log_count, time.perf_counter()
@@ -922,6 +962,10 @@ def main():
         for _round in range(args.rounds):
             ours.append(time_recompute(env, args.batch_size))
             print_recompute(figures, ours[-1])
+            if args.workers:
+                cr.commit()
+                seconds, shares = time_shared_recompute(registry, args.workers, args.batch_size)
+                print_shared_recompute(figures, args.workers, seconds, shares)
         print_risk_summary(env, company)
         print_single_refreshes(env, company, today, extremes)
         if args.explain:

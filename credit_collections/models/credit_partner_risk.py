@@ -1,12 +1,19 @@
+from functools import partial
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
 from ..tools.receivables import AGING_BUCKETS, OVERDUE_ITEM, aging_bucket_sums, receivable_items
+from .concurrent_runs import run_step
 from .credit_risk_policy import GRADES, RISK_FACTORS
 
 RECENT_DAYS = 91  # the "recent quarter" of the payment trend
+RECOMPUTE_JOB_CODE = "model._cron_refresh_share()"
+# First key of the advisory locks that claim a customer's nightly recompute (plus the company's
+# id); the second key is the customer's id.
+RECOMPUTE_LOCK_SPACE = 0x43435200
 # The figures a refresh stores, besides one penalty per risk factor.
 STORED_FIGURES = [
     *(name for name, _first, _last in AGING_BUCKETS),
@@ -312,8 +319,23 @@ class CreditPartnerRisk(models.Model):
 
     @api.model
     def _cron_refresh(self):
-        """Nightly recompute; each batch is committed with the cron's progress report."""
+        """Nightly recompute; each batch is committed with the cron's progress report. The
+        other recompute jobs start alongside and take their share of the batches."""
+        for job in self._recompute_jobs():
+            job._trigger()
         self._refresh_nightly(self.env["ir.cron"]._commit_progress)
+
+    @api.model
+    def _cron_refresh_share(self):
+        """A second recompute worker, started by the nightly job (duplicate it for more)."""
+        self._refresh_stale(self.env["ir.cron"]._commit_progress)
+
+    def _recompute_jobs(self):
+        return (
+            self.env["ir.cron"]
+            .sudo()
+            .search([("model_id.model", "=", self._name), ("code", "=", RECOMPUTE_JOB_CODE)])
+        )
 
     @api.model
     def _refresh_nightly(self, progress):
@@ -324,11 +346,14 @@ class CreditPartnerRisk(models.Model):
 
     @api.model
     def _refresh_stale(self, progress, batch_size=2000):
-        """Refresh every customer of every company not yet computed today, stalest first.
+        """Refresh every customer of every company not yet computed today, stalest first;
+        several workers share the work (see :meth:`_claim_stale`).
 
         ``progress(done, remaining=...)`` is called after each batch; it returns a falsy value to
         stop. A run cut short (time limit, crash) leaves the rest stale, so the next run resumes
         with it; a second run the same day has nothing to do.
+
+        :return: the rows this call refreshed
         """
         today = fields.Date.context_today(self)
         work = [
@@ -336,14 +361,50 @@ class CreditPartnerRisk(models.Model):
             for company in self.env["res.company"].search([("chart_template", "!=", False)])
         ]
         remaining = sum(len(partner_ids) for _company, partner_ids in work)
+        refreshed = self.browse()
         for company, partner_ids in work:
-            for batch in split_every(batch_size, partner_ids, list):
-                self._refresh_nightly_batch(company, batch, today)
-                remaining -= len(batch)
-                if not progress(len(batch), remaining=remaining):
-                    return
-        if any(partner_ids for _company, partner_ids in work):
+            for candidates in split_every(batch_size, partner_ids, list):
+                claim_and_refresh = partial(
+                    self._claim_and_refresh_stale, company, candidates, today
+                )
+                refreshed |= run_step(self.env, claim_and_refresh, progress)
+                remaining -= len(candidates)
+                if not progress(len(candidates), remaining=remaining):
+                    return refreshed
+        if refreshed:
             self._analyze()
+        return refreshed
+
+    def _claim_and_refresh_stale(self, company, candidates, today):
+        claimed = self._claim_stale(company, candidates, today)
+        return self._refresh_nightly_batch(company, claimed, today) if claimed else self.browse()
+
+    def _claim_stale(self, company, candidates, today):
+        """The ``candidates`` still stale in this snapshot that no other worker is refreshing,
+        locked for this transaction (an advisory lock per customer and company, released at
+        its commit). Workers walk the same list in the same order: each slice goes to the first
+        that reaches it, the others pass on to the next. One whose snapshot predates another's
+        commit of the same customers collides with it in the upsert and runs again
+        (``run_step``), then finds them fresh."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT candidate.partner_id
+                  FROM unnest(%(candidates)s::int[]) AS candidate(partner_id)
+                  LEFT JOIN credit_partner_risk risk
+                         ON risk.partner_id = candidate.partner_id
+                        AND risk.company_id = %(company_id)s
+                 WHERE CASE WHEN risk.computed_on IS NULL OR risk.computed_on < %(today)s
+                            THEN pg_try_advisory_xact_lock(%(lock_space)s, candidate.partner_id)
+                            ELSE FALSE END
+                """,
+                candidates=candidates,
+                company_id=company.id,
+                today=today,
+                lock_space=RECOMPUTE_LOCK_SPACE + company.id,
+            )
+        )
+        return [partner_id for (partner_id,) in rows]
 
     def _analyze(self):
         """Statistics of the rows just rewritten, for the planner of the jobs that read them

@@ -113,3 +113,34 @@ class TestConcurrentRuns(TransactionCase):
         first, late = self._race(refresh)
         self.assertEqual(len(first), 2)
         self.assertFalse(late, "nothing refreshed twice")
+
+    def test_two_nightly_recomputes_share_the_work(self):
+        def recompute(env, progress):
+            refreshed = env["credit.partner.risk"]._refresh_stale(progress)
+            return refreshed.filtered(lambda risk: risk.partner_id.id in self.partner_ids)
+
+        with self._worker() as env:  # last night's figures, so that both customers are stale
+            env["credit.partner.risk"]._refresh_stale(self._committing(env))
+            env.cr.execute(
+                SQL(
+                    "UPDATE credit_partner_risk SET computed_on = %s WHERE partner_id = ANY(%s)",
+                    self.today - timedelta(days=1),
+                    self.partner_ids,
+                )
+            )
+            env.cr.commit()
+        first, late = self._race(recompute)
+        self.assertEqual(len(first), 2)
+        self.assertFalse(late, "nothing recomputed twice")
+
+    def test_a_recompute_worker_passes_over_the_customers_another_holds(self):
+        with self._worker() as holder, self._worker() as other:
+            holder_risks = holder["credit.partner.risk"]
+            held = holder_risks._claim_stale(holder.company, self.partner_ids[:1], self.today)
+            self.assertEqual(held, self.partner_ids[:1])
+            claimed = other["credit.partner.risk"]._claim_stale(
+                other.company, self.partner_ids, self.today
+            )
+            self.assertEqual(claimed, self.partner_ids[1:])
+            holder.cr.rollback()
+            other.cr.rollback()

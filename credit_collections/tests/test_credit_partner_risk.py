@@ -300,3 +300,20 @@ class TestCreditRiskCron(CreditCollectionsCommon):
         rows[1].computed_on = self.today - timedelta(days=1)
         stale = self.risks._stale_partner_ids(self.company, self.today)
         self.assertEqual(stale, [rows[3].partner_id.id, rows[1].partner_id.id])
+
+    def test_nightly_job_starts_the_other_recompute_workers(self):
+        """The shipped second worker and any duplicate an administrator made are triggered,
+        then take their share: here, nothing left after the nightly job's own run."""
+        jobs = self.risks._recompute_jobs()
+        self.assertEqual(len(jobs), 1)
+        duplicate = jobs.copy()
+        crons = type(self.env["ir.cron"])
+        with patch.object(crons, "_commit_progress", return_value=True):
+            self.risks._cron_refresh()
+            triggers = self.env["ir.cron.trigger"].search(
+                [("cron_id", "in", (jobs | duplicate).ids)]
+            )
+            self.assertEqual(triggers.cron_id, jobs | duplicate)
+            self.assertEqual(set(self._rows().mapped("computed_on")), {self.today})
+            self.risks._cron_refresh_share()
+        self.assertEqual(self.risks._stale_partner_ids(self.company, self.today), [])
