@@ -1,4 +1,6 @@
-from odoo import models
+from datetime import timedelta
+
+from odoo import fields, models
 
 
 class StockPicking(models.Model):
@@ -30,6 +32,25 @@ class StockPicking(models.Model):
         if order:
             return order.amount_total, order.currency_id
         return 0.0, self.company_id.currency_id
+
+    def _credit_release_covers(self):
+        """The delivery's own release, or its order's: a Credit Manager who released the order
+        let its goods go too, for the policy's days, while the order keeps the released amount
+        and customer."""
+        return super()._credit_release_covers() or self._credit_order_release_covers()
+
+    def _credit_order_release_covers(self):
+        order = self.sudo().sale_id
+        days = self.env["credit.risk.policy"]._for_company(self.company_id).delivery_release_days
+        if not (days and order.credit_released_by_id):
+            return False
+        return (
+            order.credit_released_on >= fields.Datetime.now() - timedelta(days=days)
+            and order.credit_released_customer_id == self._credit_customer()
+            and order.credit_released_currency_id == order.currency_id
+            and order.currency_id.compare_amounts(order.amount_total, order.credit_released_amount)
+            <= 0
+        )
 
     def _credit_exemption(self, accepted):
         order = self.sudo().sale_id

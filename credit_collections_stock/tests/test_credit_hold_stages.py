@@ -40,6 +40,11 @@ class TestCreditHoldStages(CreditCollectionsCommon):
         invoice = self._invoice(customer, 100.0, post=False)
         return customer, quotation, invoice, delivery
 
+    def _graded_below_a(self, customer):
+        """A late invoice that the overdue rule lets by, and a policy accepting grade A only."""
+        self._invoice(customer, 300.0, days_ago=60)
+        self.policy.write({"hold_overdue": False, "hold_grade": True, "hold_worst_grade": "A"})
+
     def test_each_rule_holds_each_stage(self):
         rules = {
             "limit": (lambda customer: setattr(customer, "credit_limit", 500.0), "credit limit"),
@@ -47,6 +52,7 @@ class TestCreditHoldStages(CreditCollectionsCommon):
                 lambda customer: self._invoice(customer, 300.0, days_ago=60),
                 "overdue by 60 days",
             ),
+            "grade": (self._graded_below_a, "Risk grade"),
             "kyc": (lambda customer: setattr(self.policy, "kyc_free_exposure", 50.0), "KYC is"),
             "customer hold": (
                 lambda customer: setattr(customer, "credit_hold", True),

@@ -1,4 +1,6 @@
-from odoo.exceptions import AccessError, UserError
+from datetime import timedelta
+
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.credit_collections.tests.common import CreditCollectionsCommon
@@ -120,3 +122,39 @@ class TestDeliveryCreditHold(CreditCollectionsCommon):
         self.customer.with_company(self.company).credit_hold = True
         self._validate(order.picking_ids)
         self.assertIn("is on credit hold", order.picking_ids.credit_hold_reasons)
+
+    def _released_order(self):
+        """A quotation held at confirmation (the overdue invoice), released by a Credit
+        Manager, then confirmed: its delivery waits."""
+        order = self._sale_order(self.customer, quantity=1, price=200.0, confirm=False)
+        order.action_confirm()
+        self.assertTrue(order.credit_hold)
+        order.with_user(self.credit_manager)._credit_release("Strategic customer")
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        return order
+
+    def test_order_release_lets_its_deliveries_go(self):
+        order = self._released_order()
+        self.assertIs(self._validate(order.picking_ids), True)
+        self.assertEqual(order.picking_ids.state, "done")
+        self._validate(self.delivery)
+        self.assertTrue(self.delivery.credit_hold, "another order's delivery is still held")
+
+    def test_order_release_covers_deliveries_for_the_policy_days_only(self):
+        order = self._released_order()
+        self.policy.delivery_release_days = 0
+        self._validate(order.picking_ids)
+        self.assertTrue(order.picking_ids.credit_hold, "each delivery released on its own")
+        self.policy.delivery_release_days = 7
+        order.sudo().credit_released_on = order.credit_released_on - timedelta(days=8)
+        self._validate(order.picking_ids)
+        self.assertTrue(order.picking_ids.credit_hold, "a release of eight days ago")
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            self.policy.delivery_release_days = -1
+
+    def test_order_grown_after_its_release_needs_a_new_one(self):
+        order = self._released_order()
+        order.sudo().order_line.price_unit = 300.0
+        self._validate(order.picking_ids)
+        self.assertTrue(order.picking_ids.credit_hold)

@@ -66,3 +66,51 @@ registry.category("web_tour.tours").add("credit_delivery_hold_manager", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("credit_delivery_released_order_warehouse", {
+    steps: () => [
+        {
+            content: "Validate the delivery of the order a Credit Manager released",
+            trigger: ".o_form_view button[name=button_validate]:visible",
+            run: "click",
+        },
+        {
+            content: "The order's release lets it go: done, no hold",
+            trigger:
+                ".o_form_view:not(:has(.alert-danger:contains(Credit hold))) .o_statusbar_status button.o_arrow_button_current:contains(Done)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("credit_delivery_release_days_policy", {
+    steps: () => [
+        {
+            content: "The policy says how long an order's release covers its deliveries",
+            trigger: ".o_form_view div[name=delivery_release_days] input",
+            run: "edit 3",
+        },
+        {
+            content: "Deliveries no longer held",
+            trigger: ".o_form_view div[name=hold_deliveries] input",
+            run: "click",
+        },
+        {
+            content: "The days are hidden with the holds",
+            trigger: ".o_form_view:not(:has(div[name=delivery_release_days]))",
+        },
+        {
+            content: "Deliveries held again",
+            trigger: ".o_form_view div[name=hold_deliveries] input",
+            run: "click",
+        },
+        {
+            content: "Save",
+            trigger: ".o_form_view div[name=delivery_release_days] input",
+            run: () => document.querySelector(".o_form_button_save").click(),
+        },
+        {
+            content: "Saved",
+            trigger: ".o_form_view .o_form_saved",
+        },
+    ],
+});
