@@ -750,9 +750,10 @@ def counting_refresh(env, progress):
 
     def counted(self, *args, **kwargs):
         mark, start = self.env.cr.sql_log_count, time.perf_counter()
-        refresh(self, *args, **kwargs)
+        refreshed = refresh(self, *args, **kwargs)
         progress.refresh_seconds += time.perf_counter() - start
         progress.refresh_queries.append(self.env.cr.sql_log_count - mark)
+        return refreshed
 
     with patch.object(model_class, "_refresh", counted):
         yield

@@ -1,7 +1,7 @@
 {
     "name": "Credit & Collections: Deliveries",
     "summary": "Credit holds on outgoing deliveries of customers on hold",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/credit-collections/credit_collections",
     "author": "credit_collections developers",

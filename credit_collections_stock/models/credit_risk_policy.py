@@ -12,7 +12,7 @@ class CreditRiskPolicy(models.Model):
         "stopped until a Credit Manager releases it.",
     )
     delivery_release_days = fields.Integer(
-        "Order Release Covers Deliveries For",
+        "Order Release Covers Deliveries For (days)",
         default=7,
         tracking=True,
         help="Days after a Credit Manager released an order during which its deliveries pass "
