@@ -1,1 +1,2 @@
+from . import demo
 from . import models

@@ -12,6 +12,7 @@
         "views/stock_picking_views.xml",
         "views/credit_risk_policy_views.xml",
     ],
+    "demo": ["demo/credit_collections_stock_demo.xml"],
     "assets": {
         "web.assets_tests": ["credit_collections_stock/static/tests/tours/*.js"],
     },
