@@ -16,6 +16,7 @@ FORECAST_COLUMNS = [
     "recent_days_late",
     "prior_days_late",
     "promise_date",
+    "plan_date",
     "predicted_days_late",
     "predicted_date",
     "due_status",
@@ -55,6 +56,12 @@ class CreditInvoiceForecast(models.Model):
     recent_days_late = fields.Float(string="Last Quarter's Delay", readonly=True, aggregator=None)
     prior_days_late = fields.Float(string="Portfolio's Delay", readonly=True, aggregator=None)
     promise_date = fields.Date(string="Promised For", readonly=True)
+    plan_date = fields.Date(
+        string="Plan Instalment",
+        readonly=True,
+        help="The payment plan's instalment that settles this invoice, its unpaid instalments "
+        "paying the plan's invoices in due-date order.",
+    )
     predicted_days_late = fields.Integer(
         string="Expected Days Late", readonly=True, aggregator="avg"
     )
@@ -82,6 +89,7 @@ class CreditInvoiceForecast(models.Model):
         "recent_days_late",
         "prior_days_late",
         "promise_date",
+        "plan_date",
     )
     def _compute_reason(self):
         for forecast in self:
@@ -91,6 +99,10 @@ class CreditInvoiceForecast(models.Model):
         """One line a collector can repeat to the customer."""
         if self.promise_date:
             return self.env._("Promised for %(date)s.", date=self.promise_date)
+        if self.plan_date:
+            return self.env._(
+                "Under a payment plan: settled by its instalment of %(date)s.", date=self.plan_date
+            )
         if not self.paid_count:
             return self.env._(
                 "No paid invoice yet: the portfolio pays %(days)s days late on average.",

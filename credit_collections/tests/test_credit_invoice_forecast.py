@@ -97,6 +97,38 @@ class TestCreditInvoiceForecast(CreditCollectionsCommon):
         self.assertEqual(forecast.predicted_date, promise_date)
         self.assertEqual(forecast.reason, f"Promised for {promise_date}.")
 
+    def test_payment_plan_dates_each_invoice_by_the_instalment_that_settles_it(self):
+        """300 then 200 overdue, planned in 5 instalments of 100 a month apart: the first
+        invoice is settled by the third instalment, the second by the fifth; once the first
+        instalment is paid, the remaining four still settle them in order."""
+        first = self._invoice(self.customer, 300.0, days_ago=40)
+        second = self._invoice(self.customer, 200.0, days_ago=20)
+        self.env["credit.followup"]._ensure_followups(self.company)
+        followup = self.env["credit.followup"].search(
+            [("partner_id", "=", self.customer.id), ("company_id", "=", self.company.id)]
+        )
+        plan = self.env["credit.payment.plan"].create(
+            {
+                "followup_id": followup.id,
+                "instalment_count": 5,
+                "first_due_date": self.today + timedelta(days=3),
+                "interval_months": 1,
+            }
+        )
+        dates = plan.instalment_ids.sorted("due_date").mapped("due_date")
+        self.assertEqual(self._forecast(first).predicted_date, dates[2])
+        self.assertEqual(self._forecast(second).predicted_date, dates[4])
+        self.assertEqual(
+            self._forecast(first).reason,
+            f"Under a payment plan: settled by its instalment of {dates[2]}.",
+        )
+        self._pay(first, 100.0)
+        plan.instalment_ids.sorted("due_date")[0].paid = True
+        self.assertEqual(self._forecast(first).predicted_date, dates[2], "200 left: two more")
+        self.assertEqual(self._forecast(second).predicted_date, dates[4])
+        plan.state = "broken"
+        self.assertFalse(self._forecast(second).plan_date, "a broken plan dates nothing")
+
     def test_partial_payment_and_foreign_currency_in_company_currency(self):
         eur = self.setup_other_currency("EUR", rates=[("2000-01-01", 2.0)])
         invoice = self._invoice(self.customer, 1000.0, currency_id=eur.id)

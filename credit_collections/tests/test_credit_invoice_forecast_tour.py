@@ -17,6 +17,26 @@ class TestCreditInvoiceForecastTour(CreditCollectionsCommon, HttpCase):
             login=self.collections_user.login,
         )
 
+    def test_collector_finds_the_invoices_under_a_payment_plan(self):
+        names = ("Planned Customer", "Unplanned Customer")
+        planned, unplanned = self.env["res.partner"].create(
+            [{"name": name, "is_company": True} for name in names]
+        )
+        for customer in planned | unplanned:
+            self._invoice(customer, 600.0, days_ago=20)
+        self.env["credit.followup"]._ensure_followups(self.company)
+        followup = self.env["credit.followup"].search(
+            [("partner_id", "=", planned.id), ("company_id", "=", self.company.id)]
+        )
+        self.env["credit.payment.plan"].create({"followup_id": followup.id, "instalment_count": 3})
+        self._refreshed_risk(planned)
+        self._refreshed_risk(unplanned)
+        self.start_tour(
+            "/odoo/action-credit_collections.credit_invoice_forecast_action",
+            "credit_invoice_forecast_plan",
+            login=self.collections_user.login,
+        )
+
     def test_salesperson_has_no_forecast_menu(self):
         menu = self.env.ref("credit_collections.menu_credit_invoice_forecast")
         menus = self.env["ir.ui.menu"]

@@ -6,7 +6,9 @@ the customer's amount-weighted delay over the invoices it settled before then, b
 delay of the last quarter when there is one (``RECENT_WEIGHT``), and shrunk towards the
 portfolio's delay (``prior``) as a customer with few paid invoices says little: with ``n`` paid
 invoices, ``(n * customer + SHRINK * prior) / (n + SHRINK)``. An open promise to pay covering the
-item gives its date instead. An invoice already later than predicted is expected the day after.
+item gives its date instead; else an active payment plan covering it gives the date of the
+instalment that settles it, the plan's unpaid instalments paying its items in due-date order. An
+invoice already later than predicted is expected the day after.
 
 The constants were chosen with ``benchmarks/backtest_forecast.py`` on the demo portfolio.
 """
@@ -53,8 +55,9 @@ def invoice_forecasts(company, as_of, prior, partner_ids=None):
     """SQL: one row per receivable item of a customer invoice open at the end of ``as_of``:
     ``line_id``, ``move_id``, ``partner_id``, ``date_due``, ``amount_residual`` (then, company
     currency); the customer's ``paid_count``, ``customer_days_late``, ``recent_paid_count``
-    and ``recent_days_late``; ``prior_days_late``, ``promise_date``, ``predicted_days_late``,
-    ``predicted_date`` and ``due_status`` (``overdue`` when due before then).
+    and ``recent_days_late``; ``prior_days_late``, ``promise_date``, ``plan_date``,
+    ``predicted_days_late``, ``predicted_date`` and ``due_status`` (``overdue`` when due before
+    then).
 
     :param prior: SQL giving the portfolio's delay (``portfolio_delay``, or a cheaper stand-in)
     """
@@ -84,11 +87,35 @@ def invoice_forecasts(company, as_of, prior, partner_ids=None):
                AND promise.create_date < %(as_of)s::date + 1
              GROUP BY rel.line_id
         ),
+        planned_items AS (
+            SELECT rel.line_id, rel.plan_id,
+                   SUM(open_items.amount_residual) OVER (
+                       PARTITION BY rel.plan_id ORDER BY open_items.date_due, open_items.line_id
+                   ) AS owed_through
+              FROM credit_payment_plan_line_rel rel
+              JOIN credit_payment_plan plan ON plan.id = rel.plan_id
+              JOIN open_items ON open_items.line_id = rel.line_id
+             WHERE plan.state = 'active' AND plan.create_date < %(as_of)s::date + 1
+        ),
+        schedule AS (
+            SELECT plan_id, due_date,
+                   SUM(amount) OVER (PARTITION BY plan_id ORDER BY due_date, id) AS paid_through
+              FROM credit_payment_plan_instalment
+             WHERE paid IS NOT TRUE AND plan_id IN (SELECT plan_id FROM planned_items)
+        ),
+        planned AS (
+            SELECT DISTINCT ON (planned_items.line_id) planned_items.line_id,
+                   GREATEST(schedule.due_date, %(as_of)s::date + 1) AS plan_date
+              FROM planned_items
+              JOIN schedule ON schedule.plan_id = planned_items.plan_id
+                           AND schedule.paid_through >= planned_items.owed_through
+             ORDER BY planned_items.line_id, schedule.due_date
+        ),
         predicted AS (
             SELECT open_items.*, COALESCE(customers.paid_count, 0) AS paid_count,
                    COALESCE(customers.recent_paid_count, 0) AS recent_paid_count,
                    customers.customer_days_late, customers.recent_days_late,
-                   prior.days_late AS prior_days_late, promised.promise_date,
+                   prior.days_late AS prior_days_late, promised.promise_date, planned.plan_date,
                    ROUND(
                        (COALESCE(customers.paid_count, 0) * COALESCE(
                             (1 - %(recent_weight)s) * customers.customer_days_late
@@ -101,10 +128,11 @@ def invoice_forecasts(company, as_of, prior, partner_ids=None):
               CROSS JOIN (SELECT (%(prior)s)::float AS days_late) prior
               LEFT JOIN customers ON customers.partner_id = open_items.partner_id
               LEFT JOIN promised ON promised.line_id = open_items.line_id
+              LEFT JOIN planned ON planned.line_id = open_items.line_id
         )
         SELECT predicted.*,
                CASE WHEN date_due < %(as_of)s THEN 'overdue' ELSE 'not_due' END AS due_status,
-               COALESCE(promise_date,
+               COALESCE(promise_date, plan_date,
                         GREATEST(date_due + predicted_days_late, %(as_of)s::date + 1))
                    AS predicted_date
           FROM predicted

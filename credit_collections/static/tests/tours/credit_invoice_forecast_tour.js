@@ -33,3 +33,32 @@ registry.category("web_tour.tours").add("credit_invoice_forecast_collector", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("credit_invoice_forecast_plan", {
+    steps: () => [
+        {
+            content: "Switch to the list",
+            trigger: ".o_switch_view.o_list",
+            run: "click",
+        },
+        {
+            content: "Open the filters",
+            trigger: ".o_searchview_dropdown_toggler",
+            run: "click",
+        },
+        {
+            content: "Keep the invoices under a payment plan",
+            trigger: ".o-dropdown-item:contains(Under Payment Plan)",
+            run: "click",
+        },
+        {
+            content: "The planned invoice says which instalment settles it",
+            trigger:
+                ".o_data_row:contains(Planned Customer):contains(Under a payment plan: settled by its instalment of)",
+        },
+        {
+            content: "The other customer's invoice is filtered out",
+            trigger: ".o_list_view:not(:has(.o_data_row:contains(Unplanned Customer)))",
+        },
+    ],
+});
