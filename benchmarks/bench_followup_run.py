@@ -41,6 +41,7 @@ def parse_args():
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--deliver", type=int, default=200, help="communications to deliver")
     parser.add_argument("--delivery-workers", type=int, default=1, help="delivery jobs at once")
+    parser.add_argument("--decide-workers", type=int, default=1, help="escalation jobs at once")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--oca-addons-path", default="")
     return parser.parse_args()
@@ -99,11 +100,18 @@ def reset(env):
 
 def time_round(env, args, today):
     reset(env)
-    progress = Progress(env.cr)
     start = time.perf_counter()
-    decided = env["credit.followup"]._escalate_due(progress, batch_size=args.batch_size)
+    if args.decide_workers > 1:
+        env.cr.commit()
+        shares = decide_in_parallel(env.registry, args.decide_workers, args.batch_size)
+        decided = range(sum(shares))
+        print(f"decided by each of {args.decide_workers} workers: {', '.join(map(str, shares))}")
+        env.cr.commit()  # a fresh snapshot, which sees what the workers committed
+    else:
+        progress = Progress(env.cr)
+        decided = env["credit.followup"]._escalate_due(progress, batch_size=args.batch_size)
+        progress.summary("decide batches")
     decide_seconds = time.perf_counter() - start
-    progress.summary("decide batches")
     queued = env["credit.followup.communication"].search_count([("state", "=", "queued")])
     levels = env["credit.followup.communication"]._read_group([], ["level_id"], ["__count"])
     print(
@@ -126,6 +134,25 @@ def time_round(env, args, today):
     start = time.perf_counter()
     again = env["credit.followup"]._escalate_due(second, batch_size=args.batch_size)
     print(f"second run the same day: {len(again)} decided in {time.perf_counter() - start:.2f} s")
+
+
+def decide_in_parallel(registry, workers, batch_size):
+    """``workers`` threads run the escalation together, each with its own cursor (as that many
+    escalation cron jobs): how many customers each decided."""
+    shares = []
+
+    def work():
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            decided = env["credit.followup"]._escalate_due(Progress(cr), batch_size=batch_size)
+            shares.append(len(decided))
+
+    threads = [threading.Thread(target=work) for _worker in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return shares
 
 
 def deliver_in_parallel(registry, workers, limit):

@@ -18,6 +18,7 @@ from ..tools.receivables import (
 from .concurrent_runs import run_step
 
 GRADE_PRIORITY = {"A": 1.0, "B": 1.25, "C": 1.5, "D": 2.0, "E": 3.0}
+ESCALATION_SHARE_CODE = "model._cron_escalate_share()"
 
 # What the desk shows ahead of the run: the figures of the decision, never its level or state.
 DESK_COLUMNS = (
@@ -532,10 +533,26 @@ class CreditFollowup(models.Model):
 
     @api.model
     def _cron_escalate(self):
-        """Decide, batch by batch; the delivery jobs start as soon as the run has queued."""
+        """Decide, batch by batch, with the other escalation jobs started alongside to take
+        their share; the delivery jobs start as soon as the run has queued."""
+        for job in self._escalation_share_jobs():
+            job._trigger()
+        self._cron_escalate_share()
+
+    @api.model
+    def _cron_escalate_share(self):
+        """One worker of the escalation run (the daily job's own, or a second job it started,
+        duplicates too): decides what it claims, then starts the delivery jobs."""
         self._escalate_due(self.env["ir.cron"]._commit_progress)
         for job in self.env["credit.followup.communication"]._delivery_jobs():
             job._trigger()
+
+    def _escalation_share_jobs(self):
+        return (
+            self.env["ir.cron"]
+            .sudo()
+            .search([("model_id.model", "=", self._name), ("code", "=", ESCALATION_SHARE_CODE)])
+        )
 
     @api.model
     def _escalate_due(self, progress, batch_size=500, today=None):
@@ -561,7 +578,10 @@ class CreditFollowup(models.Model):
     @api.model
     def _ensure_followups(self, company, partner_ids=None):
         """Create the follow-ups of customers with open receivables (concurrency-safe), of
-        every customer or of the commercial partners ``partner_ids``."""
+        every customer or of the commercial partners ``partner_ids``.
+
+        Only the missing ones are inserted: an ``ON CONFLICT`` over existing follow-ups would
+        wait on those another worker's batch is deciding, then fail on its commit."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -572,6 +592,9 @@ class CreditFollowup(models.Model):
                        %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
                   FROM (%(open_items)s) open_items
                  WHERE amount_residual > 0
+                   AND NOT EXISTS (SELECT 1 FROM credit_followup followup
+                                    WHERE followup.partner_id = open_items.partner_id
+                                      AND followup.company_id = %(company_id)s)
                 ON CONFLICT (partner_id, company_id) DO NOTHING
                 """,
                 company_id=company.id,

@@ -144,3 +144,17 @@ class TestConcurrentRuns(TransactionCase):
             self.assertEqual(claimed, self.partner_ids[1:])
             holder.cr.rollback()
             other.cr.rollback()
+
+    def test_creating_follow_ups_does_not_wait_on_a_batch_being_decided(self):
+        with self._worker() as env:
+            env["credit.followup"]._ensure_followups(env.company)
+            env.cr.commit()
+        with self._worker() as deciding, self._worker() as other:
+            held = deciding["credit.followup"].search([("partner_id", "in", self.partner_ids)])
+            deciding.cr.execute(  # a batch being decided holds its follow-ups' rows
+                SQL("UPDATE credit_followup SET write_date = NOW() WHERE id = ANY(%s)", held.ids)
+            )
+            other.cr.execute("SET LOCAL statement_timeout = '3s'")  # fails rather than waits
+            other["credit.followup"]._ensure_followups(other.company)
+            deciding.cr.commit()
+            other.cr.commit()

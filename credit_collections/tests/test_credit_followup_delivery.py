@@ -46,9 +46,9 @@ class TestFollowupDelivery(FollowupCommon):
         self.assertIn("Formal demand", held.credit_hold_note)
 
     def test_escalation_cron_queues_and_starts_every_delivery_job(self):
-        """Deciding and delivering are separate cron jobs: the escalation queues, then starts
-        the delivery jobs (the two shipped and any duplicate), which several workers run at
-        once; each delivers what it claims."""
+        """Deciding and delivering are separate cron jobs: the escalation starts its second
+        worker, queues, then starts the delivery jobs (the two shipped and any duplicate), which
+        several workers run at once; each delivers what it claims."""
         customer = self._customer("Queued", phone="+32 470 00 00 03")
         self._invoice(customer, 300.0, days_ago=35)
         followup = self._followup(customer)
@@ -63,6 +63,8 @@ class TestFollowupDelivery(FollowupCommon):
                 set(triggers.search([("cron_id", "in", (jobs | duplicate).ids)]).cron_id.ids),
                 set((jobs | duplicate).ids),
             )
+            sharer = self.env.ref("credit_collections.ir_cron_credit_followup_escalate_2")
+            self.assertTrue(triggers.search([("cron_id", "=", sharer.id)]), "decides alongside")
             self.env["credit.followup.communication"]._cron_deliver()
         self.assertEqual(followup.communication_ids.state, "done")
 
