@@ -34,3 +34,9 @@ def run_step(env, step, progress):
             )
             progress(0)
     return None
+
+
+def cron_jobs(env, model_name, code):
+    """The scheduled actions of ``model_name`` that run ``code``: those shipped and those an
+    administrator duplicated to add workers."""
+    return env["ir.cron"].sudo().search([("model_id.model", "=", model_name), ("code", "=", code)])

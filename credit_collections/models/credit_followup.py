@@ -15,7 +15,7 @@ from ..tools.receivables import (
     overdue_items_domain,
     receivable_items,
 )
-from .concurrent_runs import run_step
+from .concurrent_runs import cron_jobs, run_step
 
 GRADE_PRIORITY = {"A": 1.0, "B": 1.25, "C": 1.5, "D": 2.0, "E": 3.0}
 ESCALATION_SHARE_CODE = "model._cron_escalate_share()"
@@ -548,11 +548,7 @@ class CreditFollowup(models.Model):
             job._trigger()
 
     def _escalation_share_jobs(self):
-        return (
-            self.env["ir.cron"]
-            .sudo()
-            .search([("model_id.model", "=", self._name), ("code", "=", ESCALATION_SHARE_CODE)])
-        )
+        return cron_jobs(self.env, self._name, ESCALATION_SHARE_CODE)
 
     @api.model
     def _escalate_due(self, progress, batch_size=500, today=None):

@@ -7,7 +7,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .concurrent_runs import run_step
+from .concurrent_runs import cron_jobs, run_step
 
 _logger = logging.getLogger(__name__)
 
@@ -174,12 +174,7 @@ class CreditFollowupCommunication(models.Model):
 
     @api.model
     def _delivery_jobs(self):
-        """The delivery jobs, those shipped and those an administrator duplicated."""
-        return (
-            self.env["ir.cron"]
-            .sudo()
-            .search([("model_id.model", "=", self._name), ("code", "=", "model._cron_deliver()")])
-        )
+        return cron_jobs(self.env, self._name, "model._cron_deliver()")
 
     @api.model
     def _deliver_queued(self, progress, batch_size=50):

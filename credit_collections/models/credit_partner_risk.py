@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
 from ..tools.receivables import AGING_BUCKETS, OVERDUE_ITEM, aging_bucket_sums, receivable_items
-from .concurrent_runs import run_step
+from .concurrent_runs import cron_jobs, run_step
 from .credit_risk_policy import GRADES, RISK_FACTORS
 
 RECENT_DAYS = 91  # the "recent quarter" of the payment trend
@@ -331,11 +331,7 @@ class CreditPartnerRisk(models.Model):
         self._refresh_stale(self.env["ir.cron"]._commit_progress)
 
     def _recompute_jobs(self):
-        return (
-            self.env["ir.cron"]
-            .sudo()
-            .search([("model_id.model", "=", self._name), ("code", "=", RECOMPUTE_JOB_CODE)])
-        )
+        return cron_jobs(self.env, self._name, RECOMPUTE_JOB_CODE)
 
     @api.model
     def _refresh_nightly(self, progress):
