@@ -64,6 +64,8 @@ def invoice_forecasts(company, as_of, prior, partner_ids=None):
     return SQL(
         """
         WITH paid AS MATERIALIZED (%(paid)s),
+        -- Once: pulled up into its references, the portfolio's delay was computed for each.
+        prior AS MATERIALIZED (SELECT (%(prior)s)::float AS days_late),
         customers AS (
             SELECT partner_id, COUNT(*) AS paid_count,
                    COUNT(*) FILTER (WHERE paid_on > %(recent_start)s) AS recent_paid_count,
@@ -125,7 +127,7 @@ def invoice_forecasts(company, as_of, prior, partner_ids=None):
                        / (COALESCE(customers.paid_count, 0) + %(shrink)s)
                    )::int AS predicted_days_late
               FROM open_items
-              CROSS JOIN (SELECT (%(prior)s)::float AS days_late) prior
+              CROSS JOIN prior
               LEFT JOIN customers ON customers.partner_id = open_items.partner_id
               LEFT JOIN promised ON promised.line_id = open_items.line_id
               LEFT JOIN planned ON planned.line_id = open_items.line_id
