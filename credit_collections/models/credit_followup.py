@@ -64,7 +64,10 @@ class CreditFollowup(models.Model):
         default=lambda self: self.env.company,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    risk_id = fields.Many2one("credit.partner.risk", string="Credit Figures", readonly=True)
+    # Indexed for the foreign key: without it, each credit row deleted scans every follow-up.
+    risk_id = fields.Many2one(
+        "credit.partner.risk", string="Credit Figures", readonly=True, index="btree_not_null"
+    )
     grade = fields.Selection(related="risk_id.grade", string="Risk Grade")
     amount_not_due = fields.Monetary(related="risk_id.amount_not_due")
     amount_late_1_30 = fields.Monetary(related="risk_id.amount_late_1_30")
