@@ -396,7 +396,12 @@ class CreditHoldMixin(models.AbstractModel):
     def _credit_release_covers(self):
         """A release covers one pass of this document, for its customer, in its currency, up
         to its amount: a change of customer or currency needs a new release."""
-        if not self.credit_released_by_id or self.credit_release_consumed:
+        return not self.credit_release_consumed and self._credit_release_still_fits()
+
+    def _credit_release_still_fits(self):
+        """The document was released and is still what the release was given for: same
+        customer and currency, its amount within the released one."""
+        if not self.credit_released_by_id:
             return False
         amount, currency = self._credit_release_basis()
         return (

@@ -40,16 +40,14 @@ class StockPicking(models.Model):
         return super()._credit_release_covers() or self._credit_order_release_covers()
 
     def _credit_order_release_covers(self):
+        """The order's release, spent by its confirmation, still covers its deliveries for the
+        policy's days."""
         order = self.sudo().sale_id
         days = self.env["credit.risk.policy"]._for_company(self.company_id).delivery_release_days
-        if not (days and order.credit_released_by_id):
-            return False
-        return (
-            order.credit_released_on >= fields.Datetime.now() - timedelta(days=days)
-            and order.credit_released_customer_id == self._credit_customer()
-            and order.credit_released_currency_id == order.currency_id
-            and order.currency_id.compare_amounts(order.amount_total, order.credit_released_amount)
-            <= 0
+        return bool(
+            days
+            and order._credit_release_still_fits()
+            and order.credit_released_on >= fields.Datetime.now() - timedelta(days=days)
         )
 
     def _credit_exemption(self, accepted):

@@ -153,6 +153,13 @@ class TestDeliveryCreditHold(CreditCollectionsCommon):
         with self.assertRaisesRegex(ValidationError, "cannot be negative"):
             self.policy.delivery_release_days = -1
 
+    def test_only_a_credit_manager_sets_how_long_an_order_release_covers(self):
+        for user in (self.warehouse_user, self.salesperson, self.collections_user):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.policy.with_user(user).write({"delivery_release_days": 365})
+        self.policy.with_user(self.credit_manager).delivery_release_days = 3
+        self.assertEqual(self.policy.delivery_release_days, 3)
+
     def test_order_grown_after_its_release_needs_a_new_one(self):
         order = self._released_order()
         order.sudo().order_line.price_unit = 300.0
