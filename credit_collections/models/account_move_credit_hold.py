@@ -54,7 +54,7 @@ class AccountMove(models.Model):
                 move.move_type == "out_invoice"
                 and move.state == "draft"
                 and move.id not in checked
-                and policies._for_company(move.company_id).invoice_hold_mode == mode
+                and policies._hold_settings(move.company_id).invoice_hold_mode == mode
             )
         )
 

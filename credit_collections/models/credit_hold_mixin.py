@@ -10,8 +10,9 @@ from .credit_risk_policy import GRADES
 
 class CreditCheck(NamedTuple):
     """What the hold rules judge a document on: its invoiced customer in the document's
-    company, the company's policy, the customer's figures, its exposure with the documents
-    let through alongside, and what the document adds to the exposure (company currency)."""
+    company, the company's hold settings (``credit.risk.policy._hold_settings``), the
+    customer's figures, its exposure with the documents let through alongside, and what the
+    document adds to the exposure (company currency)."""
 
     partner: object
     policy: object
@@ -21,18 +22,9 @@ class CreditCheck(NamedTuple):
 
 
 # The customer's figures the hold rules read, fetched with the check's freshness query.
-RULE_FIGURES = ["company_id", "exposure", "overdue_amount", "oldest_days_late", "grade", "score"]
-# What the hold rules read of the customers and of the policy (read alone, not whole records).
+RULE_FIGURES = ["exposure", "overdue_amount", "oldest_days_late", "grade", "score"]
+# What the hold rules read of the customers (read alone, not whole records).
 CUSTOMER_FIELDS = ["credit_limit", "credit_hold", "credit_hold_note"]
-POLICY_FIELDS = [
-    "hold_over_limit",
-    "hold_overdue",
-    "hold_overdue_days",
-    "hold_grade",
-    "hold_worst_grade",
-    "hold_kyc",
-    "kyc_free_exposure",
-]
 # Written only by the credit check (as superuser) or by a Credit Manager's release.
 CREDIT_HOLD_FIELDS = {
     "credit_hold",
@@ -168,9 +160,7 @@ class CreditHoldMixin(models.AbstractModel):
         """``{document: reasons}``, the reasons the rules block each document for ([] when it
         passes). Documents checked together count against their customer's credit one after
         the other."""
-        self._credit_fetch()
-        risks = self._credit_refreshed_risks()
-        self._credit_fetch()  # what a recompute of stale figures invalidated, if any
+        risks = self._credit_current_risks()
         accepted = defaultdict(float)  # amounts let through in this batch, per customer
         verdicts = {}
         for document in self:
@@ -235,33 +225,37 @@ class CreditHoldMixin(models.AbstractModel):
             },
         }
 
-    def _credit_fetch(self):
-        """Read what the rules judge on in narrow queries: a partner or a policy has many
-        columns, of which the check needs a handful."""
+    def _credit_current_risks(self, force=False):
+        """The customers' figures as they stand now, ``{(customer, company): figures}``: a hold
+        must not rest on last night's numbers. Fresh rows (computed today, nothing marked them
+        stale since: see ``credit_partner_risk_freshness.py``) come with the customers in one
+        query per company; the others, all with ``force``, are recomputed in one statement."""
+        risk_model = self.env["credit.partner.risk"].sudo()
+        risks = risk_model
         for company, documents in self.grouped("company_id").items():
-            contacts = documents._credit_contacts().with_company(company)
-            contacts.sudo().fetch(["commercial_partner_id", *CUSTOMER_FIELDS])
-            if parents := contacts.commercial_partner_id - contacts:  # ordered by contacts
-                parents.sudo().fetch(CUSTOMER_FIELDS)
-            self.env["credit.risk.policy"]._for_company(company).fetch(POLICY_FIELDS)
+            current = (
+                risk_model
+                if force
+                else risk_model._fresh_rows_with_customers(
+                    company, documents._credit_contacts(), CUSTOMER_FIELDS, RULE_FIGURES
+                )
+            )
+            if stale := documents._credit_customer() - current.partner_id:
+                current |= risk_model._refresh(company, stale.ids, fields.Date.context_today(self))
+                documents._credit_fetch_customers(company)  # the recompute invalidated them
+            risks |= current
+        return {(risk.partner_id, risk.company_id): risk for risk in risks}
+
+    def _credit_fetch_customers(self, company):
+        """Read what the rules judge the customers on in narrow queries: a partner has many
+        columns, of which the check needs a handful."""
+        contacts = self._credit_contacts().with_company(company)
+        contacts.sudo().fetch(["commercial_partner_id", *CUSTOMER_FIELDS])
+        if parents := contacts.commercial_partner_id - contacts:  # ordered by contacts
+            parents.sudo().fetch(CUSTOMER_FIELDS)
 
     def _credit_key(self):
         return self._credit_customer(), self.company_id
-
-    def _credit_refreshed_risks(self, force=False):
-        """The customers' figures as they stand now, ``{(customer, company): figures}``: a hold
-        must not rest on last night's numbers. A stored row is used when it is fresh (computed
-        today, nothing marked it stale since: see ``credit_partner_risk_freshness.py``); the
-        others, all with ``force``, are recomputed in one statement per company."""
-        risks = self.env["credit.partner.risk"].sudo()
-        today = fields.Date.context_today(self)
-        for company, documents in self.grouped("company_id").items():
-            customer_ids = documents._credit_customer().ids
-            if force:
-                risks |= risks._refresh(company, customer_ids, today)
-            else:
-                risks |= risks._current_rows(company, customer_ids, today, RULE_FIGURES)
-        return {(risk.partner_id, risk.company_id): risk for risk in risks}
 
     def _credit_hold(self, reasons):
         self.sudo().write({"credit_hold": True, "credit_hold_reasons": reasons})
@@ -277,7 +271,7 @@ class CreditHoldMixin(models.AbstractModel):
         company = self.company_id
         check = CreditCheck(
             partner=self._credit_customer().with_company(company),
-            policy=self.env["credit.risk.policy"]._for_company(company),
+            policy=self.env["credit.risk.policy"]._hold_settings(company),
             risk=risk,
             exposure=risk.exposure + accepted,
             amount=self._credit_amount_company_currency(),

@@ -2,7 +2,6 @@ from collections import defaultdict
 from functools import partial
 
 from odoo import api, fields, models
-from odoo.fields import Domain
 from odoo.tools import SQL
 
 from .concurrent_runs import run_step
@@ -10,6 +9,13 @@ from .credit_partner_risk import uninvoiced_order_ctes
 
 MARKS_TABLE = "credit_partner_risk_mark"
 PENDING_MARKS = "credit_collections.stale_marks"
+
+
+def cache_columns(records, field_names, columns):
+    """Put the values of a query's columns, one per field, in the cache of ``records`` (its
+    rows), as the ORM's own fetch does: values already in the cache are kept."""
+    for name, values in zip(field_names, columns, strict=True):
+        records._fields[name]._insert_cache(records, values)
 
 
 class CreditPartnerRisk(models.Model):
@@ -132,28 +138,54 @@ class CreditPartnerRisk(models.Model):
         return self._refresh(company, stale, today) if stale else self.browse()
 
     @api.model
-    def _current_rows(self, company, partner_ids, today, field_names=()):
-        """The customers' rows as they stand now: the fresh ones read with ``field_names`` in
-        one query, the others refreshed."""
-        fresh = self._fresh_rows(company, partner_ids, today, field_names)
-        stale = sorted(set(partner_ids) - set(fresh.partner_id.ids))
-        return fresh | self._refresh(company, stale, today) if stale else fresh
+    def _fresh_rows_with_customers(self, company, contacts, customer_fields, field_names):
+        """The fresh rows of the contacts' customers in ``company``, read in one query with
+        what a credit check reads of the customers: each contact's commercial partner, and
+        ``customer_fields`` of those in ``company`` (put in the cache, as superuser). A check
+        on fresh figures, the usual case, reads nothing else.
 
-    @api.model
-    def _fresh_rows(self, company, partner_ids, today, field_names=()):
-        """The fresh rows of these customers, with ``field_names``, in one query: for the
-        few customers of an order check. A batch of the ladder goes through
-        ``_refresh_unless_fresh``, whose plan does not depend on the table's statistics."""
-        return self.search_fetch(
-            Domain("partner_id", "in", list(partner_ids))
-            & Domain("company_id", "=", company.id)
-            & Domain.custom(
-                to_sql=lambda _model, alias, _query: self._fresh_row(
-                    company, today, SQL.identifier(alias)
-                )
-            ),
-            ["partner_id", *field_names],
+        :return: the fresh rows, ``partner_id``, ``company_id`` and ``field_names`` cached
+        """
+        customers = self.env["res.partner"].sudo().with_company(company)
+        rows = self.sudo()
+        risk_fields = ["partner_id", "company_id", *field_names]
+        results = self.env.execute_query(
+            SQL(
+                """
+                SELECT contact.id, contact.commercial_partner_id, %(customer_columns)s,
+                       risk.id, %(risk_columns)s
+                  FROM res_partner contact
+                  JOIN res_partner customer ON customer.id = contact.commercial_partner_id
+                  LEFT JOIN credit_partner_risk risk
+                         ON risk.partner_id = customer.id AND risk.company_id = %(company)s
+                        AND %(fresh)s
+                 WHERE contact.id = ANY(%(contact_ids)s)
+                """,
+                customer_columns=SQL(", ").join(
+                    customers._field_to_sql("customer", name) for name in customer_fields
+                ),
+                risk_columns=SQL(", ").join(
+                    rows._field_to_sql("risk", name) for name in risk_fields
+                ),
+                company=company.id,
+                fresh=self._fresh_row(company, fields.Date.context_today(self), SQL("risk")),
+                contact_ids=contacts.ids,
+            )
         )
+        if not results:
+            return rows
+        contact_ids, customer_ids, *columns = zip(*results, strict=True)
+        cache_columns(customers.browse(contact_ids), ["commercial_partner_id"], [customer_ids])
+        split = len(customer_fields)
+        customer_columns, risk_columns = columns[:split], columns[split:]
+        cache_columns(customers.browse(customer_ids), customer_fields, customer_columns)
+        found = [row for row in zip(*risk_columns, strict=True) if row[0]]
+        if not found:
+            return rows
+        risk_ids, *risk_columns = zip(*found, strict=True)
+        rows = rows.browse(risk_ids)
+        cache_columns(rows, risk_fields, risk_columns)
+        return rows
 
     @api.model
     def _fresh_row(self, company, today, risk):

@@ -29,6 +29,19 @@ RISK_FACTORS = [
 GRADES = ["A", "B", "C", "D", "E"]
 
 
+class HoldSettings(tools.frozendict):
+    """A policy's hold settings as the credit check reads them: like the record
+    (``settings.hold_overdue_days``), but cached for every request of the worker, so frozen."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 class CreditRiskPolicy(models.Model):
     """How a company scores its customers' credit risk: one policy per company.
 
@@ -320,6 +333,38 @@ class CreditRiskPolicy(models.Model):
         """The company's policy (created with the company, or with the addon for the companies
         it found). Every confirmation asks for it: its id is cached, a policy is never deleted."""
         return self.sudo().browse(self._policy_id(company.id))
+
+    def _hold_setting_fields(self):
+        """The settings that confirming an order, validating a delivery or posting an invoice
+        reads: a module that holds another stage adds its own."""
+        return [
+            "hold_over_limit",
+            "hold_overdue",
+            "hold_overdue_days",
+            "hold_grade",
+            "hold_worst_grade",
+            "hold_kyc",
+            "kyc_free_exposure",
+            "invoice_hold_mode",
+        ]
+
+    @api.model
+    def _hold_settings(self, company):
+        """The company's hold settings, read once per worker until a policy changes: every
+        confirmation, delivery and posting asks for them, and would read the policy's row."""
+        return self._hold_settings_of(company.id)
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _hold_settings_of(self, company_id):
+        policy = self._for_company(self.env["res.company"].browse(company_id))
+        return HoldSettings(policy.read(self._hold_setting_fields(), load=None)[0])
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.keys() & set(self._hold_setting_fields()):
+            self.env.registry.clear_cache()  # the cached hold settings, in every worker
+        return result
 
     @api.model
     def _create_for_all_companies(self):

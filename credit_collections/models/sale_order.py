@@ -126,7 +126,7 @@ class SaleOrder(models.Model):
                     )
                 )
             return
-        risks = grown._credit_refreshed_risks(force=True)  # counting the grown amount
+        risks = grown._credit_current_risks(force=True)  # counting the grown amount
         for order in grown:
             # The refreshed exposure counts this order, grown already: it is not added again.
             reasons = order._credit_hold_reasons(

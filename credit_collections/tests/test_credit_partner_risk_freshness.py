@@ -141,6 +141,21 @@ class TestCreditFiguresFreshness(CreditCollectionsCommon):
         self.assertFalse(order._credit_check(), "stale: recomputed, nothing open is left")
         self.assertEqual(self._figures().exposure, 0.0)
 
+    def test_check_on_fresh_figures_is_one_query(self):
+        """On fresh figures the check reads the customer and its figures in one query: the
+        policy's hold settings are cached, nothing is recomputed."""
+        self.company.account_use_credit_limit = True
+        self.customer.credit_limit = 5000.0
+        order = self._sale_order(self.customer, 1, 400.0, confirm=False)
+        self._settle()
+        self.assertFalse(order._credit_check())  # caches the policy's hold settings
+        self.env.invalidate_all()
+        order._credit_amount_company_currency()  # the order, as any confirmation reads it
+        self.assertTrue(order.company_id.account_use_credit_limit)
+        before = self.env.cr.sql_log_count
+        self.assertFalse(order._credit_check())
+        self.assertEqual(self.env.cr.sql_log_count - before, 1)
+
     def test_confirmed_orders_are_added_to_fresh_figures_as_a_refresh_counts_them(self):
         """Confirming adds the orders to the fresh row, not recomputing it: in company currency
         at each order's rate, each rounded as its invoice will be, to the cent of a refresh."""

@@ -20,6 +20,9 @@ class CreditRiskPolicy(models.Model):
         "released on its own.",
     )
 
+    def _hold_setting_fields(self):
+        return [*super()._hold_setting_fields(), "hold_deliveries", "delivery_release_days"]
+
     @api.constrains("delivery_release_days")
     def _check_delivery_release_days(self):
         if any(policy.delivery_release_days < 0 for policy in self):

@@ -43,7 +43,7 @@ class StockPicking(models.Model):
         """The order's release, spent by its confirmation, still covers its deliveries for the
         policy's days."""
         order = self.sudo().sale_id
-        days = self.env["credit.risk.policy"]._for_company(self.company_id).delivery_release_days
+        days = self.env["credit.risk.policy"]._hold_settings(self.company_id).delivery_release_days
         return bool(
             days
             and order._credit_release_still_fits()
@@ -86,7 +86,7 @@ class StockPicking(models.Model):
                 and picking.state not in ("done", "cancel")
                 and picking.partner_id
                 and picking.id not in checked
-                and policies._for_company(picking.company_id).hold_deliveries
+                and policies._hold_settings(picking.company_id).hold_deliveries
             )
         )
 

@@ -27,6 +27,8 @@ class TestCreditHoldStages(CreditCollectionsCommon):
             yield
             raise Undo
         self.env.invalidate_all()
+        # A savepoint's rollback leaves the policy's hold settings in the worker's cache.
+        self.env.registry.clear_cache()
 
     def _stages(self):
         """A delivery of an order confirmed while the customer was clean, a quotation and a
