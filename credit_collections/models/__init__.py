@@ -17,6 +17,7 @@ from . import res_partner
 from . import credit_hold_mixin
 from . import sale_order
 from . import sale_order_prepaid
+from . import payment_transaction
 from . import sale_order_line
 from . import res_bank
 from . import res_partner_bank

@@ -129,6 +129,43 @@ class CreditCollectionsCommon(AccountTestInvoicingCommon):
             assert order.state == "sale", f"held by credit: {order.credit_hold_reasons}"
         return order
 
+    @classmethod
+    def _online_provider(cls):
+        """A payment provider whose transactions book payments in the bank journal."""
+        provider = cls.env["payment.provider"].search([("name", "=", "Credit tests")])
+        if not provider:
+            provider = cls.env["payment.provider"].create(
+                {
+                    "name": "Credit tests",
+                    "code": "none",
+                    "state": "test",
+                    "company_id": cls.company.id,
+                }
+            )
+            cls._create_dummy_payment_method_for_provider(
+                provider, cls.company_data["default_journal_bank"]
+            )
+        return provider
+
+    @classmethod
+    def _done_transaction(cls, order, amount):
+        """An online payment of ``amount`` for ``order``, done at the provider (not yet
+        post-processed: no payment booked, the order not confirmed)."""
+        transaction = cls.env["payment.transaction"].create(
+            {
+                "provider_id": cls._online_provider().id,
+                "payment_method_id": cls.env.ref("payment.payment_method_unknown").id,
+                "amount": amount,
+                "currency_id": order.currency_id.id,
+                "partner_id": order.partner_id.id,
+                "reference": f"CREDIT-{order.id}-{amount}",
+                "operation": "online_redirect",
+                "sale_order_ids": [Command.set(order.ids)],
+            }
+        )
+        transaction._set_done()
+        return transaction
+
 
 class FollowupCommon(CreditCollectionsCommon):
     """Escalation helpers: runs without commits, follow-ups on a chosen ladder."""

@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.tests import tagged
 
 from .common import CreditCollectionsCommon
@@ -30,25 +29,6 @@ class TestSalePrepaid(CreditCollectionsCommon):
         )
         payment.action_post()
         return payment
-
-    def _done_transaction(self, order, amount):
-        provider = self.env["payment.provider"].create(
-            {"name": "Credit tests", "code": "none", "state": "test", "company_id": self.company.id}
-        )
-        transaction = self.env["payment.transaction"].create(
-            {
-                "provider_id": provider.id,
-                "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
-                "amount": amount,
-                "currency_id": order.currency_id.id,
-                "partner_id": self.customer.id,
-                "reference": f"CREDIT-{order.id}-{amount}",
-                "operation": "online_redirect",
-                "sale_order_ids": [Command.set(order.ids)],
-            }
-        )
-        transaction._set_done()
-        return transaction
 
     def test_delinquent_customer_is_held_without_prepayment(self):
         order = self._quotation(500.0)
