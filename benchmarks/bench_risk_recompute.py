@@ -346,8 +346,10 @@ def document_plan_query(partners, invoices, refunds, today, habits=False):
 
     With ``habits``, a paid invoice's delay is its customer's instead: half the customers pay
     within 5 days of the due date, the others 5 to 60 days late; each drifts by up to 20 days
-    either way towards its most recent invoices, and each invoice adds up to 5 days of noise
-    (no earlier than 10 days before the due date). The backtest of the forecast needs this.
+    either way towards its most recent invoices, a third of them pay their largest invoices (the
+    top quarter of amounts, 1.4-1.8 times the average) 20 days later still, and each invoice adds
+    up to 5 days of noise (no earlier than 10 days before the due date). The backtest of the
+    forecast needs this.
     """
     return SQL(
         """
@@ -387,6 +389,8 @@ def document_plan_query(partners, invoices, refunds, today, habits=False):
                                  THEN mod(customer_idx * 31, 11) - 5
                                  ELSE 5 + mod(customer_idx * 7919, 56) END
                             + round((mod(customer_idx * 104729, 41) - 20) * (1 - r4))::int
+                            + CASE WHEN mod(customer_idx * 13, 3) = 0 AND r6 >= 0.75
+                                   THEN 20 ELSE 0 END
                             + floor(r3 * 11)::int - 5)
                    END AS delay
               FROM assigned

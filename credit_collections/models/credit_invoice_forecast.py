@@ -1,7 +1,11 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..tools.forecast import invoice_forecasts
+from ..tools.forecast import LARGE_RATIO, invoice_forecasts
+
+# Paid invoices a delinquency category's customers must have settled between them before its
+# delay replaces the portfolio's as the prior of its thinly known customers.
+CATEGORY_PRIOR_MIN_INVOICES = 20
 
 # The columns a refresh writes, as ``invoice_forecasts`` names them.
 FORECAST_COLUMNS = [
@@ -14,7 +18,12 @@ FORECAST_COLUMNS = [
     "customer_days_late",
     "recent_paid_count",
     "recent_days_late",
+    "usual_amount",
+    "size_ratio",
+    "large_paid_count",
+    "large_days_late",
     "prior_days_late",
+    "prior_category_id",
     "promise_date",
     "plan_date",
     "predicted_days_late",
@@ -54,7 +63,30 @@ class CreditInvoiceForecast(models.Model):
     customer_days_late = fields.Float(string="Customer's Delay", readonly=True, aggregator=None)
     recent_paid_count = fields.Integer(string="Paid Last Quarter", readonly=True, aggregator=None)
     recent_days_late = fields.Float(string="Last Quarter's Delay", readonly=True, aggregator=None)
-    prior_days_late = fields.Float(string="Portfolio's Delay", readonly=True, aggregator=None)
+    usual_amount = fields.Monetary(
+        string="Usual Invoice",
+        readonly=True,
+        aggregator=None,
+        help="The average of the invoices the customer paid.",
+    )
+    size_ratio = fields.Float(
+        string="Size against Usual", readonly=True, aggregator=None, digits=(16, 1)
+    )
+    large_paid_count = fields.Integer(string="Large Invoices Paid", readonly=True, aggregator=None)
+    large_days_late = fields.Float(string="Large Invoices' Delay", readonly=True, aggregator=None)
+    prior_days_late = fields.Float(
+        string="Prior Delay",
+        readonly=True,
+        aggregator=None,
+        help="What a customer with little history is expected to do: the delay of its "
+        "delinquency category when it says enough, else the portfolio's.",
+    )
+    prior_category_id = fields.Many2one(
+        "credit.delinquency.category",
+        string="Prior from Category",
+        readonly=True,
+        help="Empty: the prior is the portfolio's delay.",
+    )
     promise_date = fields.Date(string="Promised For", readonly=True)
     plan_date = fields.Date(
         string="Plan Instalment",
@@ -87,7 +119,12 @@ class CreditInvoiceForecast(models.Model):
         "customer_days_late",
         "recent_paid_count",
         "recent_days_late",
+        "usual_amount",
+        "size_ratio",
+        "large_paid_count",
+        "large_days_late",
         "prior_days_late",
+        "prior_category_id",
         "promise_date",
         "plan_date",
     )
@@ -105,24 +142,54 @@ class CreditInvoiceForecast(models.Model):
             )
         if not self.paid_count:
             return self.env._(
-                "No paid invoice yet: the portfolio pays %(days)s days late on average.",
+                "No paid invoice yet: %(prior)s pay %(days)s days late on average.",
+                prior=self._prior_name(),
                 days=round(self.prior_days_late),
             )
-        reason = self.env._(
-            "Pays %(days)s days late on average over %(count)s invoices",
-            days=round(self.customer_days_late),
-            count=self.paid_count,
-        )
-        if self.recent_paid_count:
+        if self.paid_count == 1:
+            reason = self.env._(
+                "Paid its one invoice %(days)s days late", days=round(self.customer_days_late)
+            )
+        else:
+            reason = self.env._(
+                "Pays %(days)s days late on average over %(count)s invoices",
+                days=round(self.customer_days_late),
+                count=self.paid_count,
+            )
+        if 0 < self.recent_paid_count < self.paid_count:
             reason += self.env._(
                 ", %(days)s over the last quarter", days=round(self.recent_days_late)
             )
+        if self.size_ratio >= LARGE_RATIO:
+            reason += self._large_invoice_reason()
         if self.paid_count < 5:
             reason += self.env._(
-                "; few invoices, so weighed with the portfolio's %(days)s days",
+                "; few invoices, so weighed with the %(days)s days of %(prior)s",
+                prior=self._prior_name(),
                 days=round(self.prior_days_late),
             )
         return reason + "."
+
+    def _prior_name(self):
+        if self.prior_category_id:
+            return self.env._(
+                "customers in the category %(category)s", category=self.prior_category_id.name
+            )
+        return self.env._("the portfolio's customers")
+
+    def _large_invoice_reason(self):
+        if not self.large_paid_count:
+            return self.env._(
+                "; a large invoice for this customer (%(ratio)s times its usual), the first "
+                "so large",
+                ratio=round(self.size_ratio, 1),
+            )
+        return self.env._(
+            "; a large invoice for this customer (%(ratio)s times its usual): its large ones were "
+            "paid %(days)s days late",
+            ratio=round(self.size_ratio, 1),
+            days=round(self.large_days_late),
+        )
 
     @api.model
     def _prior_delay(self, company):
@@ -133,6 +200,38 @@ class CreditInvoiceForecast(models.Model):
             " / NULLIF(SUM(paid_invoice_count), 0), 0)"
             " FROM credit_partner_risk WHERE company_id = %s",
             company.id,
+        )
+
+    @api.model
+    def _category_priors(self, company, partner_ids):
+        """SQL: for those of these customers whose delinquency category (automatic or set by
+        hand) has paid enough invoices between its customers, the category and its delay."""
+        return SQL(
+            """
+            WITH categorized AS (
+                SELECT partner_id, COALESCE(category_override_id, category_id) AS category_id
+                  FROM credit_followup
+                 WHERE company_id = %(company_id)s
+            ),
+            categories AS (
+                SELECT categorized.category_id,
+                       SUM(risk.avg_days_late * risk.paid_invoice_count)
+                           / SUM(risk.paid_invoice_count) AS days_late
+                  FROM categorized
+                  JOIN credit_partner_risk risk ON risk.partner_id = categorized.partner_id
+                                               AND risk.company_id = %(company_id)s
+                 WHERE categorized.category_id IS NOT NULL AND risk.paid_invoice_count > 0
+                 GROUP BY categorized.category_id
+                HAVING SUM(risk.paid_invoice_count) >= %(min_invoices)s
+            )
+            SELECT categorized.partner_id, categories.category_id, categories.days_late
+              FROM categorized
+              JOIN categories ON categories.category_id = categorized.category_id
+             WHERE categorized.partner_id = ANY(%(partner_ids)s)
+            """,
+            company_id=company.id,
+            partner_ids=list(partner_ids),
+            min_invoices=CATEGORY_PRIOR_MIN_INVOICES,
         )
 
     @api.model
@@ -156,7 +255,9 @@ class CreditInvoiceForecast(models.Model):
                    AND forecast.partner_id = ANY(%(partner_ids)s)
                    AND forecast.line_id NOT IN (SELECT line_id FROM fresh)
                 """,
-                forecasts=invoice_forecasts(company, today, prior, partner_ids),
+                forecasts=invoice_forecasts(
+                    company, today, prior, partner_ids, self._category_priors(company, partner_ids)
+                ),
                 columns=columns,
                 updates=SQL(", ").join(
                     SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))

@@ -107,6 +107,13 @@ class CreditCollectionsCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
+    def _paid_history(cls, partner, delays, paid_days_ago=100, amount=100.0):
+        """Invoices of ``amount`` paid ``paid_days_ago``, each ``delay`` days after its due date."""
+        for delay in delays:
+            invoice = cls._invoice(partner, amount, days_ago=paid_days_ago + delay)
+            cls._pay(invoice, amount, days_ago=paid_days_ago)
+
+    @classmethod
     def _sale_order(cls, partner, quantity, price, confirm=True, **values):
         order = cls.env["sale.order"].create(
             {

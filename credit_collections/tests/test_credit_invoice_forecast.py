@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo.tests import tagged
 
-from ..tools.forecast import RECENT_WEIGHT, SHRINK
+from ..tools.forecast import LARGE_SHRINK, RECENT_WEIGHT, SHRINK
 from .common import CreditCollectionsCommon
 
 
@@ -11,14 +11,8 @@ class TestCreditInvoiceForecast(CreditCollectionsCommon):
     """Expected payment dates of open invoices, from hand-built histories. Amounts without
     taxes, due on their invoice date."""
 
-    def _history(self, partner, delays, paid_days_ago=100, amount=100.0):
-        """Invoices of ``amount`` paid ``paid_days_ago``, each ``delay`` days after its due date."""
-        for delay in delays:
-            invoice = self._invoice(partner, amount, days_ago=paid_days_ago + delay)
-            self._pay(invoice, amount, days_ago=paid_days_ago)
-
-    def _not_due(self, partner, amount=500.0):
-        """An invoice of today, due in 30 days."""
+    def _not_due(self, partner, amount=100.0):
+        """An invoice of today, due in 30 days (of the usual size of ``_history``'s)."""
         term = self.env.ref("account.account_payment_term_30days")
         return self._invoice(partner, amount, invoice_payment_term_id=term.id)
 
@@ -37,7 +31,7 @@ class TestCreditInvoiceForecast(CreditCollectionsCommon):
         return round((count * blended + SHRINK * self._prior()) / (count + SHRINK))
 
     def test_customer_always_on_time(self):
-        self._history(self.customer, [0] * 6)
+        self._paid_history(self.customer, [0] * 6)
         invoice = self._not_due(self.customer)
         forecast = self._forecast(invoice)
         self.assertEqual(forecast.paid_count, 6)
@@ -50,25 +44,33 @@ class TestCreditInvoiceForecast(CreditCollectionsCommon):
         self.assertEqual(forecast.reason, "Pays 0 days late on average over 6 invoices.")
 
     def test_customer_always_30_days_late(self):
-        self._history(self.customer, [30] * 6, paid_days_ago=10)
+        self._paid_history(self.customer, [30] * 6, paid_days_ago=10)
         invoice = self._not_due(self.customer)
         forecast = self._forecast(invoice)
         self.assertEqual(forecast.customer_days_late, 30.0)
         self.assertEqual(forecast.recent_days_late, 30.0)
         self.assertEqual(forecast.predicted_days_late, self._expected_delay(6, 30.0, 30.0))
-        self.assertIn("30 over the last quarter", forecast.reason)
+        self.assertEqual(
+            forecast.reason,
+            "Pays 30 days late on average over 6 invoices.",
+            "all paid in the last quarter: its delay said once",
+        )
 
     def test_worsening_customer_weighs_the_last_quarter(self):
-        self._history(self.customer, [0] * 4, paid_days_ago=200)
-        self._history(self.customer, [40] * 4, paid_days_ago=20)
+        self._paid_history(self.customer, [0] * 4, paid_days_ago=200)
+        self._paid_history(self.customer, [40] * 4, paid_days_ago=20)
         invoice = self._not_due(self.customer)
         forecast = self._forecast(invoice)
         self.assertEqual(forecast.customer_days_late, 20.0)
         self.assertEqual(forecast.recent_days_late, 40.0)
         self.assertEqual(forecast.predicted_days_late, self._expected_delay(8, 20.0, 40.0))
+        self.assertEqual(
+            forecast.reason,
+            "Pays 20 days late on average over 8 invoices, 40 over the last quarter.",
+        )
 
     def test_new_customer_gets_the_portfolios_delay(self):
-        self._history(self.customer, [20] * 6)
+        self._paid_history(self.customer, [20] * 6)
         newcomer = self.env["res.partner"].create({"name": "Newcomer", "is_company": True})
         invoice = self._not_due(newcomer)
         forecast = self._forecast(invoice)
@@ -76,8 +78,70 @@ class TestCreditInvoiceForecast(CreditCollectionsCommon):
         self.assertEqual(forecast.predicted_days_late, round(self._prior()))
         self.assertIn("No paid invoice yet", forecast.reason)
 
+    def test_large_invoice_leans_on_how_the_large_ones_were_paid(self):
+        """Six invoices of 100 paid on time, three of 1,000 (2.5x the usual of 400) 30 days
+        late: an open one of 1,800 is expected later than one of 100, and the reason says why."""
+        self._paid_history(self.customer, [0] * 6, amount=100.0)
+        self._paid_history(self.customer, [30] * 3, amount=1000.0)
+        small = self._forecast(self._not_due(self.customer, 100.0))
+        large = self._forecast(self._not_due(self.customer, 1800.0))
+        self.assertEqual(large.usual_amount, 400.0)
+        self.assertEqual(large.size_ratio, 4.5)
+        self.assertEqual((large.large_paid_count, large.large_days_late), (3, 30.0))
+        own = small.customer_days_late  # amount-weighted: 25 days
+        expected = round(
+            (9 * (3 * 30.0 + LARGE_SHRINK * own) / (3 + LARGE_SHRINK) + SHRINK * self._prior())
+            / (9 + SHRINK)
+        )
+        self.assertEqual(large.predicted_days_late, expected)
+        self.assertGreater(large.predicted_days_late, small.predicted_days_late)
+        self.assertEqual(
+            large.reason,
+            f"Pays {round(own)} days late on average over 9 invoices; a large invoice for this "
+            "customer (4.5 times its usual): its large ones were paid 30 days late.",
+        )
+        self.assertNotIn("large", small.reason)
+
+    def test_first_large_invoice_is_named_but_not_moved(self):
+        self._paid_history(self.customer, [10] * 6)
+        forecast = self._forecast(self._not_due(self.customer, 300.0))
+        self.assertEqual(forecast.predicted_days_late, self._expected_delay(6, 10.0))
+        self.assertIn("(3.0 times its usual), the first so large", forecast.reason)
+
+    def test_thin_history_is_weighed_with_its_category(self):
+        """A customer with one paid invoice, in a category whose customers paid enough
+        invoices between them, is shrunk towards the category's delay, not the portfolio's."""
+        self._paid_history(self.customer, [0] * 6)
+        slow = self.env["res.partner"].create({"name": "Slow", "is_company": True})
+        self._paid_history(slow, [45] * 20, paid_days_ago=10)
+        thin = self.env["res.partner"].create({"name": "Thin", "is_company": True})
+        self._paid_history(thin, [45], paid_days_ago=10)
+        category = self.env["credit.delinquency.category"].create(
+            {
+                "name": "Slow payers",
+                "policy_id": self.env["credit.followup.policy"].search([], limit=1).id,
+            }
+        )
+        for partner in slow | thin:
+            self._invoice(partner, 100.0, days_ago=60)
+        followups = self.env["credit.followup"]
+        followups._ensure_followups(self.company)
+        followups.search([("partner_id", "in", (slow | thin).ids)]).category_override_id = category
+        self._refreshed_risk(slow)
+        forecast = self._forecast(self._not_due(thin))
+        self.assertEqual(forecast.prior_category_id, category)
+        self.assertEqual(forecast.prior_days_late, 45.0)
+        self.assertEqual(forecast.predicted_days_late, 45)
+        self.assertEqual(
+            forecast.reason,
+            "Paid its one invoice 45 days late; few invoices, so "
+            "weighed with the 45 days of customers in the category Slow payers.",
+        )
+        portfolio = self._forecast(self._not_due(self.customer))
+        self.assertFalse(portfolio.prior_category_id, "no follow-up: the portfolio's delay")
+
     def test_invoice_later_than_predicted_is_expected_tomorrow(self):
-        self._history(self.customer, [0] * 6)
+        self._paid_history(self.customer, [0] * 6)
         invoice = self._invoice(self.customer, 500.0, days_ago=60)
         forecast = self._forecast(invoice)
         self.assertEqual(forecast.predicted_date, self.today + timedelta(days=1))
@@ -150,7 +214,7 @@ class TestCreditInvoiceForecast(CreditCollectionsCommon):
         self.assertFalse(forecasts.with_user(self.other_company_manager).search_count([]))
 
     def test_follow_up_worklist_knows_the_expected_lateness(self):
-        self._history(self.customer, [30] * 6, paid_days_ago=10)
+        self._paid_history(self.customer, [30] * 6, paid_days_ago=10)
         forecast = self._forecast(self._not_due(self.customer))
         followups = self.env["credit.followup"]
         followups._ensure_followups(self.company)
@@ -162,7 +226,7 @@ class TestCreditInvoiceForecast(CreditCollectionsCommon):
         self.assertGreater(followup.expected_days_late, 20)
 
     def test_early_warning_once_before_the_due_date(self):
-        self._history(self.customer, [30] * 6, paid_days_ago=10)
+        self._paid_history(self.customer, [30] * 6, paid_days_ago=10)
         invoice = self._not_due(self.customer)
         risks = self.env["credit.partner.risk"]
         risks._refresh_nightly_batch(self.company, self.customer.ids, self.today)
@@ -181,9 +245,9 @@ class TestCreditInvoiceForecast(CreditCollectionsCommon):
         self.assertEqual(len(followup.activity_ids), 1, "warned once per invoice")
 
     def test_no_early_warning_for_a_punctual_customer_or_when_switched_off(self):
-        self._history(self.customer, [0] * 6)
+        self._paid_history(self.customer, [0] * 6)
         late = self.env["res.partner"].create({"name": "Late", "is_company": True})
-        self._history(late, [40] * 6, paid_days_ago=10)
+        self._paid_history(late, [40] * 6, paid_days_ago=10)
         self._not_due(self.customer)
         self._not_due(late)
         policy = self.env["credit.risk.policy"]._for_company(self.company)

@@ -37,6 +37,18 @@ class TestCreditInvoiceForecastTour(CreditCollectionsCommon, HttpCase):
             login=self.collections_user.login,
         )
 
+    def test_collector_reads_why_a_large_invoice_is_expected_late(self):
+        customer = self.env["res.partner"].create({"name": "Large Customer", "is_company": True})
+        self._paid_history(customer, [0] * 6, amount=100.0)
+        self._paid_history(customer, [30] * 3, amount=1000.0)
+        self._invoice(customer, 1800.0)
+        self._refreshed_risk(customer)
+        self.start_tour(
+            "/odoo/action-credit_collections.credit_invoice_forecast_action",
+            "credit_invoice_forecast_large",
+            login=self.collections_user.login,
+        )
+
     def test_salesperson_has_no_forecast_menu(self):
         menu = self.env.ref("credit_collections.menu_credit_invoice_forecast")
         menus = self.env["ir.ui.menu"]

@@ -5,7 +5,11 @@ For an invoice open at the end of day ``as_of``, the predicted delay (days after
 the customer's amount-weighted delay over the invoices it settled before then, blended with the
 delay of the last quarter when there is one (``RECENT_WEIGHT``), and shrunk towards the
 portfolio's delay (``prior``) as a customer with few paid invoices says little: with ``n`` paid
-invoices, ``(n * customer + SHRINK * prior) / (n + SHRINK)``. An open promise to pay covering the
+invoices, ``(n * customer + SHRINK * prior) / (n + SHRINK)``. The prior is the delay of the
+customer's delinquency category when given (``category_priors``), else the portfolio's. An invoice
+at least ``LARGE_RATIO`` times the customer's usual one (the average of those it paid) leans on
+how the customer paid its large invoices, if it paid some: ``(k * large + LARGE_SHRINK * own) /
+(k + LARGE_SHRINK)`` for ``k`` large paid invoices. An open promise to pay covering the
 item gives its date instead; else an active payment plan covering it gives the date of the
 instalment that settles it, the plan's unpaid instalments paying its items in due-date order. An
 invoice already later than predicted is expected the day after.
@@ -20,6 +24,12 @@ from .receivables import open_items_as_of, receivable_items
 RECENT_DAYS = 91  # the "last quarter" of the trend
 SHRINK = 1  # paid invoices a portfolio's delay is worth, against a customer's own
 RECENT_WEIGHT = 0.5  # the last quarter's share in a customer's delay, when it has paid since
+LARGE_RATIO = 1.5  # an invoice this many times the customer's usual one is a large one
+LARGE_SHRINK = 1  # paid invoices the customer's overall delay is worth, against its large ones
+
+NO_CATEGORY_PRIORS = SQL(
+    "SELECT NULL::int AS partner_id, NULL::int AS category_id, NULL::float AS days_late WHERE FALSE"
+)
 
 
 def paid_history(company, as_of, partner_ids=None):
@@ -51,33 +61,47 @@ def portfolio_delay(company, as_of):
     )
 
 
-def invoice_forecasts(company, as_of, prior, partner_ids=None):
+def invoice_forecasts(company, as_of, prior, partner_ids=None, category_priors=NO_CATEGORY_PRIORS):
     """SQL: one row per receivable item of a customer invoice open at the end of ``as_of``:
     ``line_id``, ``move_id``, ``partner_id``, ``date_due``, ``amount_residual`` (then, company
-    currency); the customer's ``paid_count``, ``customer_days_late``, ``recent_paid_count``
-    and ``recent_days_late``; ``prior_days_late``, ``promise_date``, ``plan_date``,
+    currency); the customer's ``paid_count``, ``customer_days_late``, ``recent_paid_count``,
+    ``recent_days_late``, ``usual_amount``, ``large_paid_count`` and ``large_days_late``; the
+    item's ``size_ratio`` (its amount against the usual); ``prior_days_late`` and
+    ``prior_category_id`` (empty: the portfolio's), ``promise_date``, ``plan_date``,
     ``predicted_days_late``, ``predicted_date`` and ``due_status`` (``overdue`` when due before
     then).
 
     :param prior: SQL giving the portfolio's delay (``portfolio_delay``, or a cheaper stand-in)
+    :param category_priors: SQL giving ``partner_id``, ``category_id`` and ``days_late``: the
+        delay of the category of those customers whose category says enough
     """
     return SQL(
         """
         WITH paid AS MATERIALIZED (%(paid)s),
         -- Once: pulled up into its references, the portfolio's delay was computed for each.
         prior AS MATERIALIZED (SELECT (%(prior)s)::float AS days_late),
+        category_priors AS (%(category_priors)s),
+        sized AS (
+            SELECT paid.*,
+                   amount >= %(large_ratio)s * AVG(amount) OVER (PARTITION BY partner_id) AS large
+              FROM paid
+        ),
         customers AS (
             SELECT partner_id, COUNT(*) AS paid_count,
                    COUNT(*) FILTER (WHERE paid_on > %(recent_start)s) AS recent_paid_count,
                    SUM(amount * days_late) / NULLIF(SUM(amount), 0) AS customer_days_late,
                    SUM(amount * days_late) FILTER (WHERE paid_on > %(recent_start)s)
                        / NULLIF(SUM(amount) FILTER (WHERE paid_on > %(recent_start)s), 0)
-                       AS recent_days_late
-              FROM paid
+                       AS recent_days_late,
+                   AVG(amount) AS usual_amount,
+                   COUNT(*) FILTER (WHERE large) AS large_paid_count,
+                   SUM(amount * days_late) FILTER (WHERE large)
+                       / NULLIF(SUM(amount) FILTER (WHERE large), 0) AS large_days_late
+              FROM sized
              GROUP BY partner_id
         ),
         open_items AS (
-            SELECT id AS line_id, move_id, partner_id, date_due, amount_residual
+            SELECT id AS line_id, move_id, partner_id, date_due, amount_residual, balance
               FROM (%(open_items)s) items
              WHERE move_type = 'out_invoice' AND amount_residual > 0
         ),
@@ -113,24 +137,42 @@ def invoice_forecasts(company, as_of, prior, partner_ids=None):
                            AND schedule.paid_through >= planned_items.owed_through
              ORDER BY planned_items.line_id, schedule.due_date
         ),
-        predicted AS (
-            SELECT open_items.*, COALESCE(customers.paid_count, 0) AS paid_count,
+        own AS (  -- the customer's own delay for this item, and what the prediction weighs
+            SELECT open_items.line_id, open_items.move_id, open_items.partner_id,
+                   open_items.date_due, open_items.amount_residual,
+                   COALESCE(customers.paid_count, 0) AS paid_count,
                    COALESCE(customers.recent_paid_count, 0) AS recent_paid_count,
                    customers.customer_days_late, customers.recent_days_late,
-                   prior.days_late AS prior_days_late, promised.promise_date, planned.plan_date,
-                   ROUND(
-                       (COALESCE(customers.paid_count, 0) * COALESCE(
-                            (1 - %(recent_weight)s) * customers.customer_days_late
+                   customers.usual_amount, COALESCE(customers.large_paid_count, 0)
+                       AS large_paid_count, customers.large_days_late,
+                   open_items.balance / NULLIF(customers.usual_amount, 0) AS size_ratio,
+                   COALESCE(category_priors.days_late, prior.days_late) AS prior_days_late,
+                   category_priors.category_id AS prior_category_id,
+                   promised.promise_date, planned.plan_date,
+                   COALESCE((1 - %(recent_weight)s) * customers.customer_days_late
                             + %(recent_weight)s * COALESCE(customers.recent_days_late,
                                                            customers.customer_days_late), 0)
-                        + %(shrink)s * prior.days_late)
-                       / (COALESCE(customers.paid_count, 0) + %(shrink)s)
-                   )::int AS predicted_days_late
+                       AS trend_days_late
               FROM open_items
               CROSS JOIN prior
               LEFT JOIN customers ON customers.partner_id = open_items.partner_id
+              LEFT JOIN category_priors ON category_priors.partner_id = open_items.partner_id
               LEFT JOIN promised ON promised.line_id = open_items.line_id
               LEFT JOIN planned ON planned.line_id = open_items.line_id
+        ),
+        predicted AS (
+            SELECT own.*,
+                   ROUND(
+                       (paid_count * CASE
+                            WHEN size_ratio >= %(large_ratio)s AND large_paid_count > 0
+                            THEN (large_paid_count * large_days_late
+                                  + %(large_shrink)s * trend_days_late)
+                                 / (large_paid_count + %(large_shrink)s)
+                            ELSE trend_days_late END
+                        + %(shrink)s * prior_days_late)
+                       / (paid_count + %(shrink)s)
+                   )::int AS predicted_days_late
+              FROM own
         )
         SELECT predicted.*,
                CASE WHEN date_due < %(as_of)s THEN 'overdue' ELSE 'not_due' END AS due_status,
@@ -145,5 +187,8 @@ def invoice_forecasts(company, as_of, prior, partner_ids=None):
         as_of=as_of,
         shrink=SHRINK,
         recent_weight=RECENT_WEIGHT,
+        large_ratio=LARGE_RATIO,
+        large_shrink=LARGE_SHRINK,
         prior=prior,
+        category_priors=category_priors,
     )

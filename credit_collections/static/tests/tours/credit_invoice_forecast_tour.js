@@ -62,3 +62,32 @@ registry.category("web_tour.tours").add("credit_invoice_forecast_plan", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("credit_invoice_forecast_large", {
+    steps: () => [
+        {
+            content: "Switch to the list",
+            trigger: ".o_switch_view.o_list",
+            run: "click",
+        },
+        {
+            content: "The large invoice says why it is expected later",
+            trigger:
+                ".o_data_row:contains(Large Customer):contains(a large invoice for this customer (4.5 times its usual): its large ones were paid 30 days late)",
+        },
+        {
+            content: "Open the optional columns",
+            trigger: ".o_optional_columns_dropdown_toggle",
+            run: "click",
+        },
+        {
+            content: "Show the size against the usual invoice",
+            trigger: ".o-dropdown-item:contains(Size against Usual) input",
+            run: "click",
+        },
+        {
+            content: "The column shows the ratio",
+            trigger: ".o_data_row:contains(Large Customer) td[name=size_ratio]:contains(4.5)",
+        },
+    ],
+});
