@@ -36,9 +36,9 @@ def parse_args():
 
 def scores(env, company, cutoff):
     """``(count, {method: (mean absolute error, share within 7 days)})`` at ``cutoff``."""
-    from odoo.addons.credit_collections.tools.forecast import invoice_forecasts, portfolio_delay
+    from odoo.addons.credit_collections.tools.forecast import invoice_forecasts, portfolio_prior
 
-    forecasts = invoice_forecasts(company, cutoff, portfolio_delay(company, cutoff))
+    forecasts = invoice_forecasts(company, cutoff, portfolio_prior(company, cutoff))
     day_after = SQL("%s::date + 1", cutoff)
     methods = {
         "forecast": SQL("forecast.predicted_date"),
@@ -83,6 +83,14 @@ def scores(env, company, cutoff):
     }
 
 
+def prior(env, company, cutoff):
+    """The portfolio's delay and credibility constant, as learnt at ``cutoff``."""
+    from odoo.addons.credit_collections.tools.forecast import portfolio_prior
+
+    [row] = env.execute_query(portfolio_prior(company, cutoff))
+    return row
+
+
 def run(env, args):
     first = args.cutoff or date.today() - timedelta(days=120)
     for company in env["res.company"].search([("chart_template", "!=", False)]):
@@ -90,6 +98,10 @@ def run(env, args):
             cutoff = first - timedelta(days=30 * step)
             count, results = scores(env, company, cutoff)
             print(f"{company.name}, cut-off {cutoff}: {count} invoices open then, paid since")
+            days_late, shrink = prior(env, company, cutoff)
+            print(
+                f"  portfolio then: {days_late:.1f} days late, credibility constant k {shrink:.2f}"
+            )
             if not count:
                 continue
             for name, (error, within) in results.items():

@@ -1,11 +1,13 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..tools.forecast import LARGE_RATIO, invoice_forecasts
+from ..tools.forecast import LARGE_RATIO, credibility, invoice_forecasts
 
 # Paid invoices a delinquency category's customers must have settled between them before its
 # delay replaces the portfolio's as the prior of its thinly known customers.
 CATEGORY_PRIOR_MIN_INVOICES = 20
+# From this share of the prior in a prediction, its reason says so.
+PRIOR_WEIGHT_SAID = 0.15
 
 # The columns a refresh writes, as ``invoice_forecasts`` names them.
 FORECAST_COLUMNS = [
@@ -24,6 +26,7 @@ FORECAST_COLUMNS = [
     "large_days_late",
     "prior_days_late",
     "prior_category_id",
+    "prior_weight",
     "promise_date",
     "plan_date",
     "predicted_days_late",
@@ -87,6 +90,13 @@ class CreditInvoiceForecast(models.Model):
         readonly=True,
         help="Empty: the prior is the portfolio's delay.",
     )
+    prior_weight = fields.Float(
+        string="Weight of the Prior",
+        readonly=True,
+        aggregator=None,
+        help="The prior delay's share in the prediction: larger the fewer invoices the "
+        "customer paid, and the more a customer's own delays vary across the portfolio.",
+    )
     promise_date = fields.Date(string="Promised For", readonly=True)
     plan_date = fields.Date(
         string="Plan Instalment",
@@ -125,6 +135,7 @@ class CreditInvoiceForecast(models.Model):
         "large_days_late",
         "prior_days_late",
         "prior_category_id",
+        "prior_weight",
         "promise_date",
         "plan_date",
     )
@@ -162,9 +173,10 @@ class CreditInvoiceForecast(models.Model):
             )
         if self.size_ratio >= LARGE_RATIO:
             reason += self._large_invoice_reason()
-        if self.paid_count < 5:
+        if self.prior_weight >= PRIOR_WEIGHT_SAID:
             reason += self.env._(
-                "; few invoices, so weighed with the %(days)s days of %(prior)s",
+                "; few invoices, so weighed at %(weight)s%% with the %(days)s days of %(prior)s",
+                weight=round(self.prior_weight * 100),
                 prior=self._prior_name(),
                 days=round(self.prior_days_late),
             )
@@ -192,14 +204,16 @@ class CreditInvoiceForecast(models.Model):
         )
 
     @api.model
-    def _prior_delay(self, company):
-        """SQL: the portfolio's delay from its customers' stored figures (the ledger's own,
-        ``tools.forecast.portfolio_delay``, would read the whole history every batch)."""
-        return SQL(
-            "SELECT COALESCE(SUM(avg_days_late * paid_invoice_count)"
-            " / NULLIF(SUM(paid_invoice_count), 0), 0)"
-            " FROM credit_partner_risk WHERE company_id = %s",
-            company.id,
+    def _portfolio_prior(self, company):
+        """SQL: the portfolio's delay and credibility constant from its customers' stored
+        figures (the ledger's own, ``tools.forecast.portfolio_prior``, would read the whole
+        history every batch)."""
+        return credibility(
+            SQL(
+                "SELECT paid_invoice_count AS n, avg_days_late AS mean, days_late_spread AS spread"
+                " FROM credit_partner_risk WHERE company_id = %s",
+                company.id,
+            )
         )
 
     @api.model
@@ -237,7 +251,7 @@ class CreditInvoiceForecast(models.Model):
     @api.model
     def _refresh(self, company, partner_ids, today):
         """Rewrite the forecasts of these customers' open invoices, in one statement."""
-        prior = self._prior_delay(company)
+        prior = self._portfolio_prior(company)
         columns = SQL(", ").join(map(SQL.identifier, FORECAST_COLUMNS))
         self.env.execute_query(
             SQL(

@@ -23,6 +23,7 @@ STORED_FIGURES = [
     "uninvoiced_order_amount",
     "exposure",
     "avg_days_late",
+    "days_late_spread",
     "late_share",
     "paid_invoice_count",
     "oldest_days_late",
@@ -198,6 +199,15 @@ class CreditPartnerRisk(models.Model):
         help="Days between due date and payment, each payment weighted by its amount, over the "
         "invoices paid in full in the policy's look-back. Early payment counts as zero; credit "
         "notes and write-offs are not payments.",
+    )
+    days_late_spread = fields.Float(
+        string="Spread of Days Late",
+        digits=(16, 1),
+        readonly=True,
+        aggregator=None,
+        help="How far the days late of the invoices counted in the average stray from one "
+        "another (their standard deviation, unweighted): small for a customer who pays like "
+        "clockwork, punctual or not.",
     )
     late_share = fields.Float(
         string="Paid Late",
@@ -530,6 +540,7 @@ class CreditPartnerRisk(models.Model):
                    COALESCE(aging.open_amount, 0) + COALESCE(drafts.draft_invoice_amount, 0)
                        + COALESCE(orders.uninvoiced_order_amount, 0) AS exposure,
                    payments.avg_days_late,
+                   payments.days_late_spread,
                    payments.late_share,
                    COALESCE(payments.paid_invoice_count, 0) AS paid_invoice_count,
                    GREATEST(COALESCE(aging.oldest_days_late, 0), 0) AS oldest_days_late,
@@ -716,6 +727,7 @@ class CreditPartnerRisk(models.Model):
                 SELECT partner_id,
                        SUM(paid_amount * days_late) / NULLIF(SUM(paid_amount), 0)
                            AS avg_days_late,
+                       STDDEV_SAMP(days_late) AS days_late_spread,
                        COUNT(*) FILTER (WHERE days_late > 0)::float / COUNT(*) AS late_share,
                        COUNT(*) AS paid_invoice_count,
                        SUM(paid_amount * days_late) FILTER (WHERE paid_on >= %(recent_start)s)

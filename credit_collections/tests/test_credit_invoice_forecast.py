@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo.tests import tagged
 
-from ..tools.forecast import LARGE_SHRINK, RECENT_WEIGHT, SHRINK
+from ..tools.forecast import LARGE_SHRINK, RECENT_WEIGHT
 from .common import CreditCollectionsCommon
 
 
@@ -21,14 +21,29 @@ class TestCreditInvoiceForecast(CreditCollectionsCommon):
         return self.env["credit.invoice.forecast"].search([("move_id", "=", invoice.id)])
 
     def _prior(self):
-        prior = self.env["credit.invoice.forecast"]._prior_delay(self.company)
-        [(value,)] = self.env.execute_query(prior)
-        return value
+        """The portfolio's delay and credibility constant, as the forecast reads them."""
+        prior = self.env["credit.invoice.forecast"]._portfolio_prior(self.company)
+        [(days_late, shrink)] = self.env.execute_query(prior)
+        return days_late, shrink
+
+    def _shrunk(self, count, own):
+        days_late, shrink = self._prior()
+        weight = shrink / (count + shrink)
+        return round((1 - weight) * own + weight * days_late)
 
     def _expected_delay(self, count, customer, recent=None):
         recent = customer if recent is None else recent
-        blended = (1 - RECENT_WEIGHT) * customer + RECENT_WEIGHT * recent
-        return round((count * blended + SHRINK * self._prior()) / (count + SHRINK))
+        return self._shrunk(count, (1 - RECENT_WEIGHT) * customer + RECENT_WEIGHT * recent)
+
+    def _customers(self, histories):
+        """A customer per list of delays, its invoices paid 10 days ago; refreshed."""
+        customers = self.env["res.partner"].create(
+            [{"name": f"Customer {index}", "is_company": True} for index in range(len(histories))]
+        )
+        for customer, delays in zip(customers, histories, strict=True):
+            self._paid_history(customer, delays, paid_days_ago=10)
+            self._refreshed_risk(customer)
+        return customers
 
     def test_customer_always_on_time(self):
         self._paid_history(self.customer, [0] * 6)
@@ -75,7 +90,7 @@ class TestCreditInvoiceForecast(CreditCollectionsCommon):
         invoice = self._not_due(newcomer)
         forecast = self._forecast(invoice)
         self.assertEqual(forecast.paid_count, 0)
-        self.assertEqual(forecast.predicted_days_late, round(self._prior()))
+        self.assertEqual(forecast.predicted_days_late, round(self._prior()[0]))
         self.assertIn("No paid invoice yet", forecast.reason)
 
     def test_large_invoice_leans_on_how_the_large_ones_were_paid(self):
@@ -89,10 +104,7 @@ class TestCreditInvoiceForecast(CreditCollectionsCommon):
         self.assertEqual(large.size_ratio, 4.5)
         self.assertEqual((large.large_paid_count, large.large_days_late), (3, 30.0))
         own = small.customer_days_late  # amount-weighted: 25 days
-        expected = round(
-            (9 * (3 * 30.0 + LARGE_SHRINK * own) / (3 + LARGE_SHRINK) + SHRINK * self._prior())
-            / (9 + SHRINK)
-        )
+        expected = self._shrunk(9, (3 * 30.0 + LARGE_SHRINK * own) / (3 + LARGE_SHRINK))
         self.assertEqual(large.predicted_days_late, expected)
         self.assertGreater(large.predicted_days_late, small.predicted_days_late)
         self.assertEqual(
@@ -113,7 +125,7 @@ class TestCreditInvoiceForecast(CreditCollectionsCommon):
         invoices between them, is shrunk towards the category's delay, not the portfolio's."""
         self._paid_history(self.customer, [0] * 6)
         slow = self.env["res.partner"].create({"name": "Slow", "is_company": True})
-        self._paid_history(slow, [45] * 20, paid_days_ago=10)
+        self._paid_history(slow, [30, 60] * 10, paid_days_ago=10)
         thin = self.env["res.partner"].create({"name": "Thin", "is_company": True})
         self._paid_history(thin, [45], paid_days_ago=10)
         category = self.env["credit.delinquency.category"].create(
@@ -132,13 +144,39 @@ class TestCreditInvoiceForecast(CreditCollectionsCommon):
         self.assertEqual(forecast.prior_category_id, category)
         self.assertEqual(forecast.prior_days_late, 45.0)
         self.assertEqual(forecast.predicted_days_late, 45)
+        self.assertGreater(forecast.prior_weight, 0.15)
         self.assertEqual(
             forecast.reason,
-            "Paid its one invoice 45 days late; few invoices, so "
-            "weighed with the 45 days of customers in the category Slow payers.",
+            "Paid its one invoice 45 days late; few invoices, so weighed at "
+            f"{round(forecast.prior_weight * 100)}% with the 45 days of customers in the "
+            "category Slow payers.",
         )
         portfolio = self._forecast(self._not_due(self.customer))
         self.assertFalse(portfolio.prior_category_id, "no follow-up: the portfolio's delay")
+
+    def test_customers_who_pay_like_clockwork_are_believed_on_few_invoices(self):
+        """Each customer always as late as before, some never, some 40 days: the portfolio
+        says little about a customer, two invoices are enough."""
+        _on_time, _late, newer = self._customers([[0] * 6, [40] * 6, [40] * 2])
+        forecast = self._forecast(self._not_due(newer))
+        self.assertEqual(self._prior()[1], 0.05, "no spread within customers: the lowest k")
+        self.assertEqual(forecast.predicted_days_late, 40)
+        self.assertNotIn("weighed", forecast.reason)
+
+    def test_customers_whose_delays_vary_lean_on_the_portfolio(self):
+        """Customers who pay on time one month and 40 days late the next, alike on average:
+        two invoices 40 days late say little, the portfolio's delay weighs most."""
+        _first, _second, newer = self._customers([[0, 40] * 3, [40, 0] * 3, [40] * 2])
+        forecast = self._forecast(self._not_due(newer))
+        days_late, shrink = self._prior()
+        self.assertEqual(shrink, 25, "no spread between customers beyond chance: the highest k")
+        self.assertAlmostEqual(forecast.prior_weight, 25 / 27)
+        self.assertEqual(forecast.predicted_days_late, self._shrunk(2, 40.0))
+        self.assertLess(forecast.predicted_days_late, 30)
+        self.assertIn(
+            f"so weighed at 93% with the {round(days_late)} days of the portfolio's customers",
+            forecast.reason,
+        )
 
     def test_invoice_later_than_predicted_is_expected_tomorrow(self):
         self._paid_history(self.customer, [0] * 6)

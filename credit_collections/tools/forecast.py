@@ -5,16 +5,21 @@ For an invoice open at the end of day ``as_of``, the predicted delay (days after
 the customer's amount-weighted delay over the invoices it settled before then, blended with the
 delay of the last quarter when there is one (``RECENT_WEIGHT``), and shrunk towards the
 portfolio's delay (``prior``) as a customer with few paid invoices says little: with ``n`` paid
-invoices, ``(n * customer + SHRINK * prior) / (n + SHRINK)``. The prior is the delay of the
-customer's delinquency category when given (``category_priors``), else the portfolio's. An invoice
+invoices, ``(n * customer + k * prior) / (n + k)``. ``k`` is Bühlmann's credibility constant,
+measured on the portfolio (``credibility``): the spread of a customer's own delays against the
+spread between customers' average delays. Where customers pay like clockwork but unlike one
+another, ``k`` is small and a few invoices say a lot; where each customer's delays vary widely,
+``k`` is large. The prior is the delay of the customer's delinquency category when given
+(``category_priors``), else the portfolio's. An invoice
 at least ``LARGE_RATIO`` times the customer's usual one (the average of those it paid) leans on
-how the customer paid its large invoices, if it paid some: ``(k * large + LARGE_SHRINK * own) /
-(k + LARGE_SHRINK)`` for ``k`` large paid invoices. An open promise to pay covering the
+how the customer paid its large invoices, if it paid some: ``(m * large + LARGE_SHRINK * own) /
+(m + LARGE_SHRINK)`` for ``m`` large paid invoices. An open promise to pay covering the
 item gives its date instead; else an active payment plan covering it gives the date of the
 instalment that settles it, the plan's unpaid instalments paying its items in due-date order. An
 invoice already later than predicted is expected the day after.
 
-The constants were chosen with ``benchmarks/backtest_forecast.py`` on the demo portfolio.
+The constants were chosen with ``benchmarks/backtest_forecast.py`` on the demo portfolio and the
+generator's portfolio with customer habits.
 """
 
 from odoo.tools import SQL
@@ -22,7 +27,10 @@ from odoo.tools import SQL
 from .receivables import open_items_as_of, receivable_items
 
 RECENT_DAYS = 91  # the "last quarter" of the trend
-SHRINK = 1  # paid invoices a portfolio's delay is worth, against a customer's own
+# Bounds of the credibility constant ``k`` (paid invoices the portfolio's delay is worth
+# against a customer's own), and its value when the portfolio cannot tell.
+SHRINK_BOUNDS = (0.05, 25)
+DEFAULT_SHRINK = 1
 RECENT_WEIGHT = 0.5  # the last quarter's share in a customer's delay, when it has paid since
 LARGE_RATIO = 1.5  # an invoice this many times the customer's usual one is a large one
 LARGE_SHRINK = 1  # paid invoices the customer's overall delay is worth, against its large ones
@@ -53,11 +61,60 @@ def paid_history(company, as_of, partner_ids=None):
     )
 
 
-def portfolio_delay(company, as_of):
-    """SQL: one value, the amount-weighted delay of every invoice settled by ``as_of``."""
+def credibility(customers):
+    """SQL: one row, the portfolio's ``days_late`` (weighted by paid invoices) and ``shrink``,
+    the credibility constant ``k`` (Bühlmann-Straub's estimate, within ``SHRINK_BOUNDS``).
+
+    :param customers: SQL giving, per customer, ``n`` (paid invoices), ``mean`` (days late)
+        and ``spread`` (their standard deviation)
+    """
     return SQL(
-        "SELECT COALESCE(SUM(amount * days_late) / NULLIF(SUM(amount), 0), 0) FROM (%s) paid",
-        paid_history(company, as_of),
+        """
+        WITH stats AS MATERIALIZED (
+            SELECT n::float AS n, mean, spread FROM (%(customers)s) customers
+             WHERE n > 0 AND mean IS NOT NULL
+        ),
+        pooled AS (
+            SELECT SUM(n) AS total, SUM(n * n) AS squares, COUNT(*) AS customers,
+                   SUM(n * mean) / NULLIF(SUM(n), 0) AS grand,
+                   SUM((n - 1) * spread ^ 2) FILTER (WHERE n > 1)
+                       / NULLIF(SUM(n - 1) FILTER (WHERE n > 1), 0) AS within
+              FROM stats
+        ),
+        between_customers AS (
+            SELECT (SUM(stats.n * (stats.mean - pooled.grand) ^ 2)
+                    - (pooled.customers - 1) * pooled.within)
+                   / NULLIF(pooled.total - pooled.squares / pooled.total, 0) AS variance
+              FROM stats CROSS JOIN pooled
+             GROUP BY pooled.total, pooled.squares, pooled.customers, pooled.grand, pooled.within
+        )
+        SELECT COALESCE(pooled.grand, 0) AS days_late,
+               CASE WHEN pooled.within IS NULL OR between_customers.variance IS NULL
+                    THEN %(default)s
+                    ELSE LEAST(GREATEST(pooled.within
+                                        / GREATEST(between_customers.variance, 1e-9), %(low)s),
+                               %(high)s) END AS shrink
+          FROM pooled LEFT JOIN between_customers ON TRUE
+        """,
+        customers=customers,
+        default=DEFAULT_SHRINK,
+        low=SHRINK_BOUNDS[0],
+        high=SHRINK_BOUNDS[1],
+    )
+
+
+def portfolio_prior(company, as_of):
+    """SQL: ``credibility`` of every customer's invoices settled by ``as_of``."""
+    return credibility(
+        SQL(
+            """
+            SELECT COUNT(*) AS n, SUM(amount * days_late) / NULLIF(SUM(amount), 0) AS mean,
+                   STDDEV_SAMP(days_late) AS spread
+              FROM (%s) paid
+             GROUP BY partner_id
+            """,
+            paid_history(company, as_of),
+        )
     )
 
 
@@ -66,12 +123,13 @@ def invoice_forecasts(company, as_of, prior, partner_ids=None, category_priors=N
     ``line_id``, ``move_id``, ``partner_id``, ``date_due``, ``amount_residual`` (then, company
     currency); the customer's ``paid_count``, ``customer_days_late``, ``recent_paid_count``,
     ``recent_days_late``, ``usual_amount``, ``large_paid_count`` and ``large_days_late``; the
-    item's ``size_ratio`` (its amount against the usual); ``prior_days_late`` and
-    ``prior_category_id`` (empty: the portfolio's), ``promise_date``, ``plan_date``,
+    item's ``size_ratio`` (its amount against the usual); ``prior_days_late``,
+    ``prior_category_id`` (empty: the portfolio's) and ``prior_weight`` (its share in the
+    prediction), ``promise_date``, ``plan_date``,
     ``predicted_days_late``, ``predicted_date`` and ``due_status`` (``overdue`` when due before
     then).
 
-    :param prior: SQL giving the portfolio's delay (``portfolio_delay``, or a cheaper stand-in)
+    :param prior: SQL giving the portfolio's ``days_late`` and ``shrink`` (``credibility``)
     :param category_priors: SQL giving ``partner_id``, ``category_id`` and ``days_late``: the
         delay of the category of those customers whose category says enough
     """
@@ -79,7 +137,9 @@ def invoice_forecasts(company, as_of, prior, partner_ids=None, category_priors=N
         """
         WITH paid AS MATERIALIZED (%(paid)s),
         -- Once: pulled up into its references, the portfolio's delay was computed for each.
-        prior AS MATERIALIZED (SELECT (%(prior)s)::float AS days_late),
+        prior AS MATERIALIZED (
+            SELECT days_late::float AS days_late, shrink::float AS shrink FROM (%(prior)s) prior
+        ),
         category_priors AS (%(category_priors)s),
         sized AS (
             SELECT paid.*,
@@ -148,6 +208,8 @@ def invoice_forecasts(company, as_of, prior, partner_ids=None, category_priors=N
                    open_items.balance / NULLIF(customers.usual_amount, 0) AS size_ratio,
                    COALESCE(category_priors.days_late, prior.days_late) AS prior_days_late,
                    category_priors.category_id AS prior_category_id,
+                   prior.shrink / (COALESCE(customers.paid_count, 0) + prior.shrink)
+                       AS prior_weight,
                    promised.promise_date, planned.plan_date,
                    COALESCE((1 - %(recent_weight)s) * customers.customer_days_late
                             + %(recent_weight)s * COALESCE(customers.recent_days_late,
@@ -163,14 +225,13 @@ def invoice_forecasts(company, as_of, prior, partner_ids=None, category_priors=N
         predicted AS (
             SELECT own.*,
                    ROUND(
-                       (paid_count * CASE
+                       (1 - prior_weight) * CASE
                             WHEN size_ratio >= %(large_ratio)s AND large_paid_count > 0
                             THEN (large_paid_count * large_days_late
                                   + %(large_shrink)s * trend_days_late)
                                  / (large_paid_count + %(large_shrink)s)
                             ELSE trend_days_late END
-                        + %(shrink)s * prior_days_late)
-                       / (paid_count + %(shrink)s)
+                       + prior_weight * prior_days_late
                    )::int AS predicted_days_late
               FROM own
         )
@@ -185,7 +246,6 @@ def invoice_forecasts(company, as_of, prior, partner_ids=None, category_priors=N
         open_items=open_items_as_of(company, as_of, partner_ids),
         recent_start=SQL("%s::date - %s", as_of, RECENT_DAYS),
         as_of=as_of,
-        shrink=SHRINK,
         recent_weight=RECENT_WEIGHT,
         large_ratio=LARGE_RATIO,
         large_shrink=LARGE_SHRINK,
