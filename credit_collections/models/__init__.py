@@ -1,4 +1,6 @@
 from . import credit_risk_policy
+from . import credit_interest_rate
+from . import credit_risk_policy_late_charges
 from . import credit_risk_grade
 from . import credit_kyc_template
 from . import credit_kyc_template_item
@@ -32,6 +34,8 @@ from . import credit_followup_commitment
 from . import credit_followup_promise
 from . import credit_payment_plan
 from . import credit_payment_plan_instalment
+from . import credit_late_charge
+from . import credit_late_charge_run
 from . import account_move
 from . import account_move_credit_hold
 from . import account_move_forecast

@@ -30,6 +30,11 @@ class CreditFollowupLevel(models.Model):
         help="In the currency of the company dunned (a shared ladder: of each company): "
         "smaller balances do not reach this level.",
     )
+    fee_amount = fields.Monetary(
+        string="Fee",
+        help="Charged to the customer once per communication of this level, on the next "
+        "late-charges run after it went out (in the currency of the company dunned).",
+    )
     trigger = fields.Selection(
         [("auto", "Automatic"), ("manual", "Manual")],
         required=True,
@@ -82,6 +87,9 @@ class CreditFollowupLevel(models.Model):
     )
     _check_min_amount = models.Constraint(
         "CHECK (min_amount >= 0)", "A level's minimum amount cannot be negative."
+    )
+    _check_fee_amount = models.Constraint(
+        "CHECK (fee_amount IS NULL OR fee_amount >= 0)", "A level's fee cannot be negative."
     )
     _check_offset_days = models.Constraint(
         "CHECK (offset_days BETWEEN -365 AND 3650)",
