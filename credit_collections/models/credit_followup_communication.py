@@ -1,9 +1,10 @@
+import json
 import logging
 from functools import partial
 
 from psycopg2.errors import SerializationFailure
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -11,6 +12,9 @@ from .concurrent_runs import cron_jobs, run_step
 
 _logger = logging.getLogger(__name__)
 
+# The columns of a communication that ``_queue`` takes from each (follow-up, level):
+# ``_followup_values`` and the level.
+QUEUED_COLUMNS = ["followup_id", "partner_id", "company_id", "level_id"]
 STATEMENT_REPORT = "credit_collections.action_report_followup_statement"
 LETTER_REPORT = "credit_collections.action_report_followup_letter"
 
@@ -103,25 +107,71 @@ class CreditFollowupCommunication(models.Model):
 
         ``state="draft"``: written by a collector in the mail composer first, delivered when
         the composer sends it (never by the run).
+
+        One statement for the whole batch of a run: nothing of the ORM's ``create`` is wanted
+        here (no chatter entry, no follower, no computed field), and it cost half the
+        escalation's time, ``amount_due`` converted record by record.
         """
-        lines = self.env["account.move.line"].browse(
-            {line_id for _followup, _level, line_ids in items for line_id in line_ids or []}
+        if not items:
+            return self.browse()
+        self.env["account.move.line"].flush_model(["amount_residual"])
+        rows = [
+            {
+                "position": position,
+                **self._followup_values(followup),
+                "level_id": level.id,
+                "line_ids": list(line_ids or []),
+            }
+            for position, (followup, level, line_ids) in enumerate(items)
+        ]
+        now = SQL("NOW() AT TIME ZONE 'UTC'")
+        values = {
+            **{name: SQL.identifier("queued", name) for name in QUEUED_COLUMNS},
+            "trigger": SQL("%s", trigger),
+            "state": SQL("%s", state),
+            "date": SQL("%s", today or fields.Date.context_today(self)),
+            "amount_due": SQL(
+                "COALESCE((SELECT SUM(line.amount_residual) FROM account_move_line line"
+                " WHERE line.id = ANY(queued.line_ids)), 0)"
+            ),
+            "create_uid": SQL("%s", self.env.uid),
+            "create_date": now,
+            "write_uid": SQL("%s", self.env.uid),
+            "write_date": now,
+        }
+        values.update(self._column_defaults(values))
+        ids = self.env.execute_query(
+            SQL(
+                """
+                WITH queued AS MATERIALIZED (
+                    SELECT * FROM jsonb_to_recordset(%(rows)s::jsonb) AS queued(
+                        position int, followup_id int, partner_id int, company_id int,
+                        level_id int, line_ids int[])
+                ),
+                inserted AS (
+                    INSERT INTO credit_followup_communication (%(columns)s)
+                    SELECT %(values)s FROM queued ORDER BY queued.position
+                    RETURNING id, followup_id, level_id
+                ),
+                numbered AS (
+                    SELECT inserted.id, queued.position, queued.line_ids
+                      FROM inserted
+                      JOIN queued ON queued.followup_id = inserted.followup_id
+                                 AND queued.level_id = inserted.level_id
+                ),
+                covered AS (
+                    INSERT INTO credit_followup_communication_line_rel (communication_id, line_id)
+                    SELECT numbered.id, UNNEST(numbered.line_ids) FROM numbered
+                )
+                SELECT id FROM numbered ORDER BY position
+                """,
+                rows=json.dumps(rows),
+                columns=SQL(", ").join(map(SQL.identifier, values)),
+                values=SQL(", ").join(values.values()),
+            )
         )
-        residual = dict(zip(lines.ids, lines.mapped("amount_residual"), strict=True))
-        return self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(
-            [
-                {
-                    **self._followup_values(followup),
-                    "level_id": level.id,
-                    "trigger": trigger,
-                    "state": state,
-                    "date": today or fields.Date.context_today(self),
-                    "line_ids": [Command.set(line_ids or [])],
-                    "amount_due": sum(residual[line_id] for line_id in line_ids or []),
-                }
-                for followup, level, line_ids in items
-            ]
-        )
+        self.env["credit.followup"].invalidate_model(["communication_ids"])
+        return self.browse(communication_id for (communication_id,) in ids)
 
     @api.model
     def _followup_values(self, followup):
@@ -130,6 +180,20 @@ class CreditFollowupCommunication(models.Model):
             "followup_id": followup.id,
             "partner_id": followup.partner_id.id,
             "company_id": followup.company_id.id,
+        }
+
+    @api.model
+    def _column_defaults(self, given):
+        """SQL values of the defaults of the stored fields not ``given``, as ``create`` would
+        write them (the layers above add fields with defaults)."""
+        names = [
+            name
+            for name, field in self._fields.items()
+            if field.store and field.column_type and name not in given
+        ]
+        return {
+            name: SQL("%s", self._fields[name].convert_to_column_insert(value, self))
+            for name, value in self.default_get(names).items()
         }
 
     def _action_compose(self):
