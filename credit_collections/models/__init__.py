@@ -39,6 +39,7 @@ from . import credit_late_charge_run
 from . import account_move
 from . import account_move_credit_hold
 from . import account_move_forecast
+from . import account_move_late_charge
 from . import account_move_line
 from . import account_partial_reconcile
 from . import res_company

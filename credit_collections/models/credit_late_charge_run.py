@@ -290,6 +290,7 @@ class CreditLateCharge(models.Model):
                     "partner_id": partner_id,
                     "currency_id": currency.id,
                     "invoice_date": today,
+                    "invoice_date_due": today,
                     "ref": self.env._("Late-payment charges"),
                     "invoice_origin": ", ".join(invoices.mapped("name")) or False,
                     "invoice_line_ids": [

@@ -274,3 +274,21 @@ class TestCreditLateCharges(CreditCollectionsCommon):
             )
         with self.assertRaises(AccessError):
             charges.search([], limit=1).with_user(self.collections_user).write({"amount": 0})
+
+    def test_statement_spells_out_the_open_charges(self):
+        self._late_invoice(self.business, 1000.0)
+        charges = self._run()
+        followups = self.env["credit.followup"]
+        followups._ensure_followups(self.company)
+        followup = followups.search([("partner_id", "=", self.business.id)])
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "credit_collections.action_report_followup_partner_statement", followup.ids
+            )[0]
+            .decode()
+            .replace("\xa0", " ")
+        )
+        self.assertIn("Late-payment charges", html)
+        for charge in charges:
+            self.assertIn(charge.computation.replace("\xa0", " "), html)

@@ -9,7 +9,8 @@ after its date, so the day an invoice is settled is its last day of interest, as
 say. It is charged per invoice and calendar month: a month once it is over, or once the invoice
 is settled (what is left of the month is then final), never twice. An invoice settled or still
 open within the grace days of its due date is not late; a disputed item (Odoo's
-``no_followup``) accrues nothing. Nothing accrues before the policy's start date.
+``no_followup``) accrues nothing, nor does a charge's own invoice (no interest on interest).
+Nothing accrues before the policy's start date.
 """
 
 from odoo.tools import SQL
@@ -36,6 +37,9 @@ def late_invoices(policy, partner_ids, today, businesses, consumers):
           ) settled ON items.reconciled
          WHERE items.move_type = 'out_invoice' AND items.balance > 0
            AND NOT COALESCE(items.no_followup, FALSE)
+           -- no interest on interest, nor compensation for a late charge
+           AND NOT EXISTS (SELECT 1 FROM credit_late_charge charge
+                            WHERE charge.move_id = items.move_id)
            AND CASE WHEN COALESCE(customer.is_company, FALSE) THEN %(b2b)s ELSE %(b2c)s END
            AND COALESCE(settled.settled_on, %(today)s) - items.date_due > %(grace)s
            AND COALESCE(settled.settled_on, %(today)s) >= %(start)s
