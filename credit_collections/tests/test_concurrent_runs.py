@@ -33,19 +33,23 @@ class TestConcurrentRuns(TransactionCase):
 
     def _customer_with_open_invoice(self, env, name):
         partner = env["res.partner"].create({"name": f"Concurrent {name}", "is_company": True})
+        self._invoice(env, partner.id, due=self.today + timedelta(days=60))  # nothing to send
+        return partner.id
+
+    def _invoice(self, env, partner_id, due):
         invoice = env["account.move"].create(
             {
                 "move_type": "out_invoice",
-                "partner_id": partner.id,
-                "invoice_date": self.today,
-                "invoice_date_due": self.today + timedelta(days=60),  # nothing to send
+                "partner_id": partner_id,
+                "invoice_date": min(self.today, due),
+                "invoice_date_due": due,
                 "invoice_line_ids": [
                     Command.create({"name": "Goods", "price_unit": 100.0, "tax_ids": []})
                 ],
             }
         )
         invoice.action_post()
-        return partner.id
+        return invoice
 
     def _remove_data(self):
         with self._worker() as env:
@@ -132,6 +136,41 @@ class TestConcurrentRuns(TransactionCase):
         first, late = self._race(recompute)
         self.assertEqual(len(first), 2)
         self.assertFalse(late, "nothing recomputed twice")
+
+    def test_two_late_charge_runs_charge_once(self):
+        """The late run computes the same interest from its old snapshot; recording it meets
+        the first run's charges: it starts again on a fresh snapshot and charges nothing."""
+        with self._worker() as env:
+            policy = env["credit.risk.policy"]._for_company(env.company)
+            saved = policy.read(["interest_b2b", "late_charge_start_date"])[0]
+            policy.write(
+                {"interest_b2b": True, "late_charge_start_date": self.today - timedelta(days=150)}
+            )
+            for partner_id in self.partner_ids:
+                self._invoice(env, partner_id, due=self.today - timedelta(days=100))
+            env.cr.commit()
+        self.addCleanup(self._remove_charges, saved)
+
+        def charge(env, progress):
+            charged = env["credit.late.charge"]._charge_due(progress, today=self.today)
+            return [c.partner_id.id for c in charged if c.partner_id.id in self.partner_ids]
+
+        first, late = self._race(charge)
+        self.assertEqual(set(first), set(self.partner_ids))
+        self.assertFalse(late, "nothing charged twice")
+        with self._worker() as env:
+            charges = env["credit.late.charge"].search([("partner_id", "in", self.partner_ids)])
+            self.assertEqual(len(charges), len(first))
+
+    def _remove_charges(self, policy_values):
+        with self._worker() as env:
+            env.cr.execute(
+                SQL("DELETE FROM credit_late_charge WHERE partner_id = ANY(%s)", self.partner_ids)
+            )
+            env["credit.risk.policy"]._for_company(env.company).write(
+                {name: policy_values[name] for name in ("interest_b2b", "late_charge_start_date")}
+            )
+            env.cr.commit()
 
     def test_a_recompute_worker_passes_over_the_customers_another_holds(self):
         with self._worker() as holder, self._worker() as other:
