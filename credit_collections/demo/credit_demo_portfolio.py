@@ -101,9 +101,31 @@ class CreditDemoPortfolio(models.AbstractModel):
             finish = getattr(self, f"_finish_{customer.profile}", None)
             if finish:
                 finish(partner, invoices_by_partner[partner], product, today)
+        self._charge_late_payments(company, today)
         self.env["credit.partner.risk"]._refresh_nightly_batch(company, partners.ids, today)
         self.env["credit.collection.kpi"]._snapshot(company, today)
         return partners
+
+    def _charge_late_payments(self, company, today):
+        """Interest on invoices of businesses more than 5 days late, from four months ago: the
+        late payers have their first charges, the prompt ones none."""
+        self.env["credit.risk.policy"]._for_company(company).write(
+            {
+                "interest_b2b": True,
+                "late_charge_grace_days": 5,
+                "late_charge_start_date": today - timedelta(days=120),
+                "interest_rate_ids": [
+                    Command.create(
+                        {
+                            "date_from": today - timedelta(days=365),
+                            "rate": 4.5,
+                            "note": "Demo reference rate",
+                        }
+                    )
+                ],
+            }
+        )
+        self.env["credit.late.charge"]._charge_due(lambda *args, **kwargs: True, today)
 
     def _demo_partners(self):
         return self.env["res.partner"].search(

@@ -50,7 +50,6 @@ class CreditLateCharge(models.Model):
     )
     communication_id = fields.Many2one(
         "credit.followup.communication",
-        string="Communication",
         readonly=True,
         index="btree_not_null",
         ondelete="restrict",

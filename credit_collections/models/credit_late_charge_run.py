@@ -1,10 +1,9 @@
 import json
 from collections import defaultdict
 from functools import partial
-from itertools import groupby
 
 from odoo import Command, api, fields, models
-from odoo.tools import SQL, format_amount, split_every
+from odoo.tools import SQL, format_amount, groupby, split_every
 
 from ..tools.late_charges import (
     chargeable_customers,
@@ -55,7 +54,9 @@ class CreditLateCharge(models.Model):
         today = today or fields.Date.context_today(self)
         self.env.flush_all()  # the ledger is read in SQL
         charged = self.browse()
-        for policy in self.env["credit.risk.policy"].search([]):
+        policies = self.env["credit.risk.policy"]
+        for company in self.env["res.company"].search([("chart_template", "!=", False)]):
+            policy = policies._for_company(company)
             partner_ids = self._chargeable_customers(policy, today)
             remaining = len(partner_ids)
             for batch in split_every(batch_size, partner_ids):
@@ -126,7 +127,6 @@ class CreditLateCharge(models.Model):
         segments = self.env.execute_query_dict(interest_segments(policy, partner_ids, today))
         charges = []
         for _key, month in groupby(segments, key=lambda row: (row["line_id"], row["month_start"])):
-            month = list(month)
             first = month[0]
             currency = self.env["res.currency"].browse(first["currency_id"])
             invoice = self.env["account.move"].browse(first["move_id"])

@@ -83,6 +83,12 @@ class TestDemoPortfolio(CreditCollectionsCommon):
         for partner in self._partners_of("prompt"):
             self.assertIn(partner.credit_grade, ("A", "B"))
 
+    def test_late_payers_are_charged_interest(self):
+        charges = self.env["credit.late.charge"].search([("partner_id", "in", self.partners.ids)])
+        self.assertTrue(self._partners_of("chronic") <= charges.partner_id)
+        self.assertFalse(self._partners_of("prompt") & charges.partner_id)
+        self.assertEqual(set(charges.move_id.mapped("state")), {"posted"})
+
     def test_credit_note_reduces_an_open_invoice(self):
         partner = self._partners_of("credit_note")
         credit_note = self.env["account.move"].search(
