@@ -57,6 +57,8 @@ class CreditLateCharge(models.Model):
         policies = self.env["credit.risk.policy"]
         for company in self.env["res.company"].search([("chart_template", "!=", False)]):
             policy = policies._for_company(company)
+            if not (policy._charges_late_payments() or self._levels_with_fees(company)):
+                continue  # the default: nothing to read
             partner_ids = self._chargeable_customers(policy, today)
             remaining = len(partner_ids)
             for batch in split_every(batch_size, partner_ids):
@@ -66,6 +68,12 @@ class CreditLateCharge(models.Model):
                 if not progress(len(batch), remaining=remaining):
                     return charged
         return charged
+
+    @api.model
+    def _levels_with_fees(self, company):
+        return self.env["credit.followup.level"].search_count(
+            [("fee_amount", ">", 0), ("company_id", "in", [company.id, False])], limit=1
+        )
 
     @api.model
     def _chargeable_customers(self, policy, today):

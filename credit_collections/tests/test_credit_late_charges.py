@@ -154,6 +154,11 @@ class TestCreditLateCharges(CreditCollectionsCommon):
         )
         self.assertEqual(charges.move_id.currency_id, self.eur)
 
+    def test_nothing_is_charged_while_charges_are_off(self):
+        self.policy.interest_b2b = False
+        self._late_invoice(self.business, 1000.0)
+        self.assertFalse(self._run())
+
     def test_consumers_only_when_the_policy_says_so_at_their_margin(self):
         self._late_invoice(self.consumer, 1000.0)
         self.assertFalse(self._run())
