@@ -26,6 +26,7 @@
         "views/account_move_credit_hold_views.xml",
         "views/credit_invoice_forecast_views.xml",
         "views/sale_portal_templates.xml",
+        "views/portal_statement_templates.xml",
         "views/credit_hold_release_wizard_views.xml",
         "views/credit_kyc_views.xml",
         "report/credit_followup_reports.xml",

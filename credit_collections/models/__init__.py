@@ -1,6 +1,7 @@
 from . import credit_risk_policy
 from . import credit_interest_rate
 from . import credit_risk_policy_late_charges
+from . import credit_risk_policy_portal
 from . import credit_risk_grade
 from . import credit_kyc_template
 from . import credit_kyc_template_item
@@ -27,6 +28,7 @@ from . import credit_followup_policy
 from . import credit_followup_level
 from . import credit_delinquency_category
 from . import credit_followup
+from . import credit_followup_portal
 from . import credit_followup_communication
 from . import credit_followup_communication_delivery
 from . import mail_notification

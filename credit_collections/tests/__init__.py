@@ -36,3 +36,7 @@ from . import test_credit_invoice_forecast
 from . import test_credit_invoice_forecast_tour
 from . import test_invoice_credit_hold_rpc
 from . import test_followup_pdf_batch
+from . import test_credit_late_charges
+from . import test_credit_late_charge_tour
+from . import test_portal_statement
+from . import test_portal_statement_tour

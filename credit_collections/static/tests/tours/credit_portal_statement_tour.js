@@ -1,0 +1,63 @@
+import { registry } from "@web/core/registry";
+
+// Data comes from test_portal_statement_tour.py: "Portal Customer" owes two invoices. The
+// customer opens its reminder's link, without a login.
+
+function inDays(days) {
+    return new Date(Date.now() + days * 864e5).toISOString().slice(0, 10);
+}
+
+registry.category("web_tour.tours").add("credit_portal_statement", {
+    steps: () => [
+        {
+            content: "The statement lists the customer's invoices and what it owes",
+            trigger: "table[name=statement_lines] tfoot:contains(1,000.00)",
+        },
+        {
+            content: "Each invoice can be paid through its own page",
+            trigger: "table[name=statement_lines] tr:contains(700.00) a.o_credit_pay",
+        },
+        {
+            content: "Promise a date in ten days",
+            trigger: "form[name=promise] input[name=promise_date]",
+            run() {
+                this.anchor.value = inDays(10);
+            },
+        },
+        {
+            content: "Promise the amount",
+            trigger: "form[name=promise] input[name=amount]",
+            run: "edit 700",
+        },
+        {
+            content: "Send the promise",
+            trigger: "form[name=promise] button[type=submit]",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The promise is recorded",
+            trigger: ".alert-success:contains(your promise to pay is recorded)",
+        },
+        {
+            content: "Say what is wrong with the other invoice",
+            trigger: "form[name=dispute] textarea[name=reason]",
+            run: "edit Wrong quantity delivered",
+        },
+        {
+            content: "Choose the second invoice (the one due last)",
+            trigger: "form[name=dispute] select[name=invoice_id]",
+            run: "selectByIndex 1",
+        },
+        {
+            content: "Send the dispute",
+            trigger: "form[name=dispute] button[type=submit]",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The invoice is under review",
+            trigger: "table[name=statement_lines] tr:contains(Under review)",
+        },
+    ],
+});

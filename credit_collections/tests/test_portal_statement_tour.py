@@ -1,0 +1,23 @@
+from odoo.tests import HttpCase, tagged
+
+from .common import CreditCollectionsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPortalStatementTour(CreditCollectionsCommon, HttpCase):
+    """In a real browser, without a login: the customer opens its reminder's link, promises to
+    pay one invoice and disputes the other."""
+
+    def test_customer_promises_and_disputes_from_the_link(self):
+        customer = self.env["res.partner"].create({"name": "Portal Customer", "is_company": True})
+        late = self._invoice(customer, 700.0, days_ago=40)
+        disputed = self._invoice(customer, 300.0, days_ago=10)
+        self.env["credit.followup"]._ensure_followups(self.company)
+        followup = self.env["credit.followup"].search([("partner_id", "=", customer.id)])
+        self.start_tour(
+            f"/credit/statement/{followup._statement_token()}", "credit_portal_statement"
+        )
+        promise = self.env["credit.followup.promise"].search([("followup_id", "=", followup.id)])
+        self.assertEqual(promise.amount, 700.0)
+        self.assertFalse(late.credit_dispute_reason)
+        self.assertIn("Wrong quantity delivered", disputed.credit_dispute_reason)
