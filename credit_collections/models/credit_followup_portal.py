@@ -46,8 +46,10 @@ class CreditFollowup(models.Model):
         """The customer promises to pay ``amount`` by ``promise_date`` on its statement page."""
         self.ensure_one()
         today = fields.Date.context_today(self)
-        max_days = self.env["credit.risk.policy"]._for_company(self.company_id)
-        max_days = max_days.portal_promise_max_days
+        policy = self.env["credit.risk.policy"]._for_company(self.company_id)
+        max_days = policy.portal_promise_max_days
+        if self.currency_id.compare_amounts(amount, 0) <= 0:
+            raise UserError(self.env._("Enter the amount you will pay."))
         if not today < promise_date <= today + timedelta(days=max_days):
             raise UserError(
                 self.env._(

@@ -87,6 +87,8 @@ class TestPortalStatement(CreditCollectionsCommon, HttpCase):
         too_much = self.today + timedelta(days=5)
         response = self._post("/promise", {"promise_date": str(too_much), "amount": "5000"})
         self.assertIn("more than what is overdue", response.text)
+        response = self._post("/promise", {"promise_date": str(too_much), "amount": "-5"})
+        self.assertIn("Enter the amount you will pay", response.text)
         response = self._post("/promise", {"promise_date": "soon", "amount": "x"})
         self.assertIn("Enter a date and an amount", response.text)
         self.assertFalse(
