@@ -13,6 +13,20 @@ class PortalStatement(http.Controller):
     page, promise to pay, dispute an invoice). Everything is read as superuser for the
     follow-up the token names, and for it only."""
 
+    @http.route("/my/credit/statement", type="http", auth="user", methods=["GET"])
+    def my_statement(self):
+        """A logged-in customer's own statement: its commercial partner's, in its company."""
+        customer = request.env.user.partner_id.commercial_partner_id
+        company = request.env.company
+        followups = request.env["credit.followup"].sudo()
+        followups._ensure_followups(company, customer.ids)
+        followup = followups.search(
+            [("partner_id", "=", customer.id), ("company_id", "=", company.id)]
+        )
+        if not followup:
+            return request.redirect("/my/invoices")
+        return request.redirect(f"/credit/statement/{followup._statement_token()}")
+
     def _followup(self, token):
         followup = request.env["credit.followup"]._from_statement_token(token)
         if not followup:

@@ -140,3 +140,32 @@ class TestPortalStatement(CreditCollectionsCommon, HttpCase):
         self.assertIn(b"Statement of Account", response.content)
         self.assertIn(self.late.name.encode(), response.content)
         self.assertNotIn(self.strangers_invoice.name.encode(), response.content)
+
+    def test_a_portal_user_opens_its_own_statement_from_its_portal(self):
+        for partner, invoice, other in (
+            (self.customer, self.late, self.strangers_invoice),
+            (self.stranger, self.strangers_invoice, self.late),
+        ):
+            with self.subTest(customer=partner.name):
+                contact = self.env["res.partner"].create(
+                    {"name": f"Buyer at {partner.name}", "parent_id": partner.id}
+                )
+                user = self._portal_user(contact)
+                self.authenticate(user.login, user.login)
+                home = self.url_open("/my/home").text
+                self.assertIn("/my/credit/statement", home)
+                page = self.url_open("/my/credit/statement").text
+                self.assertIn(invoice.name, page)
+                self.assertNotIn(other.name, page)
+
+    def _portal_user(self, contact):
+        return self.env["res.users"].create(
+            {
+                "login": f"portal-{contact.id}",
+                "password": f"portal-{contact.id}",
+                "partner_id": contact.id,
+                "company_id": self.company.id,
+                "company_ids": [(6, 0, self.company.ids)],
+                "group_ids": [(6, 0, [self.env.ref("base.group_portal").id])],
+            }
+        )
