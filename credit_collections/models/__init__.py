@@ -17,6 +17,7 @@ from . import credit_invoice_forecast
 from . import credit_partner_risk_forecast
 from . import credit_invoice_forecast_warning
 from . import res_partner
+from . import res_partner_followup_contact
 from . import credit_hold_mixin
 from . import sale_order
 from . import sale_order_prepaid

@@ -415,10 +415,29 @@ class CreditFollowupCommunication(models.Model):
         )
 
     def _recipients(self, field):
-        """The customer's invoicing contacts having ``field``, else the customer itself."""
-        partner = self.partner_id
-        contacts = partner.child_ids.filtered(lambda c: c.type == "invoice" and c[field])
-        return contacts or partner.filtered(field)
+        """Who the reminder reaches, among those having ``field`` (email, phone), the first
+        found of: the customer's follow-up contacts; the covered invoices' own contacts (people
+        of the customer, not the customer itself); its invoice addresses that are people; the
+        customer. A subsidiary set up as an invoice address is not a person: it receives the
+        parent's reminders only as a follow-up contact."""
+        customer = self.partner_id
+        people = customer.child_ids.filtered(lambda contact: not contact.is_company)
+        candidates = [
+            customer.child_ids.filtered("credit_followup_contact"),
+            self.line_ids.move_id.partner_id.filtered(
+                lambda contact: (
+                    contact != customer
+                    and not contact.is_company
+                    and contact.commercial_partner_id == customer
+                )
+            ),
+            people.filtered(lambda contact: contact.type == "invoice"),
+            customer,
+        ]
+        for contacts in candidates:
+            if reached := contacts.filtered(field):
+                return reached
+        return customer.browse()
 
     def _recipients_summary(self, level):
         """Who a communication of ``level`` reaches, as text (the run's preview)."""

@@ -40,3 +40,4 @@ from . import test_credit_late_charges
 from . import test_credit_late_charge_tour
 from . import test_portal_statement
 from . import test_portal_statement_tour
+from . import test_followup_contact

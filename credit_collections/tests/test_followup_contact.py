@@ -1,0 +1,84 @@
+from odoo.tests import tagged
+
+from .common import CreditCollectionsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestFollowupContact(CreditCollectionsCommon):
+    """Who a reminder reaches: the follow-up contact, else the invoice's own contact, else an
+    invoice address that is a person, else the customer; never a subsidiary set up as an
+    invoice address unless it is the follow-up contact."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.parent = cls.env["res.partner"].create(
+            {
+                "name": "Parent Group",
+                "is_company": True,
+                "email": "ap@parent.test",
+                "phone": "+1 555 0100",
+            }
+        )
+        cls.subsidiary = cls.env["res.partner"].create(
+            {
+                "name": "Subsidiary Ltd",
+                "is_company": True,
+                "parent_id": cls.parent.id,
+                "type": "invoice",
+                "email": "ap@subsidiary.test",
+            }
+        )
+        cls.buyer = cls.env["res.partner"].create(
+            {"name": "Buyer", "parent_id": cls.parent.id, "email": "buyer@parent.test"}
+        )
+        cls.accounts = cls.env["res.partner"].create(
+            {
+                "name": "Accounts Payable",
+                "parent_id": cls.parent.id,
+                "type": "invoice",
+                "email": "invoices@parent.test",
+            }
+        )
+
+    def _reached(self, invoice, field="email"):
+        self.env["credit.followup"]._ensure_followups(self.company)
+        followup = self.env["credit.followup"].search([("partner_id", "=", self.parent.id)])
+        level = self.env["credit.followup.level"].search([], limit=1)
+        lines = invoice.line_ids.filtered("date_maturity")
+        communication = self.env["credit.followup.communication"]._queue(
+            [(followup, level, lines.ids)], "manual"
+        )
+        return communication._recipients(field).mapped(field)
+
+    def test_the_invoices_own_contact_before_the_invoice_address(self):
+        invoice = self._invoice(self.buyer, 100.0, days_ago=40)
+        self.assertEqual(self._reached(invoice), ["buyer@parent.test"])
+
+    def test_an_invoice_address_that_is_a_person_when_the_invoice_is_the_customers(self):
+        invoice = self._invoice(self.parent, 100.0, days_ago=40)
+        self.assertEqual(self._reached(invoice), ["invoices@parent.test"])
+
+    def test_a_subsidiary_invoice_address_is_not_reached(self):
+        self.accounts.type = "contact"
+        invoice = self._invoice(self.parent, 100.0, days_ago=40)
+        self.assertEqual(self._reached(invoice), ["ap@parent.test"], "the customer itself")
+
+    def test_the_follow_up_contact_first_even_a_subsidiary(self):
+        self.subsidiary.credit_followup_contact = True
+        invoice = self._invoice(self.buyer, 100.0, days_ago=40)
+        self.assertEqual(self._reached(invoice), ["ap@subsidiary.test"])
+
+    def test_sms_goes_to_the_first_who_has_a_phone(self):
+        self.buyer.credit_followup_contact = True  # no phone
+        invoice = self._invoice(self.parent, 100.0, days_ago=40)
+        self.assertEqual(self._reached(invoice, "phone"), ["+1 555 0100"])
+        self.env["res.partner"].create(
+            {
+                "name": "Collections Desk",
+                "parent_id": self.parent.id,
+                "phone": "+1 555 0199",
+                "credit_followup_contact": True,
+            }
+        )
+        self.assertEqual(self._reached(invoice, "phone"), ["+1 555 0199"])
