@@ -207,21 +207,23 @@ class CreditLateCharge(models.Model):
         """The fee of each communication sent at a level with a fee (company currency)."""
         currency = policy.company_id.currency_id
         rows = self.env.execute_query_dict(unbilled_fees(policy, partner_ids))
-        communications = self.env["credit.followup.communication"]
+        communications = self.env["credit.followup.communication"].browse(
+            [row["communication_id"] for row in rows]
+        )
         return [
             {
                 "kind": "fee",
-                "partner_id": row["partner_id"],
+                "partner_id": communication.partner_id.id,
                 "currency_id": currency.id,
-                "communication_id": row["communication_id"],
+                "communication_id": communication.id,
                 "amount": currency.round(row["amount"]),
                 "computation": self.env._(
                     "Follow-up fee: %(level)s of %(date)s",
-                    level=communications.browse(row["communication_id"]).level_id.name,
-                    date=communications.browse(row["communication_id"]).date,
+                    level=communication.level_id.name,
+                    date=communication.date,
                 ),
             }
-            for row in rows
+            for row, communication in zip(rows, communications, strict=True)
         ]
 
     @api.model
