@@ -12,7 +12,9 @@ class CreditInterestRate(models.Model):
 
     policy_id = fields.Many2one("credit.risk.policy", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="policy_id.company_id", store=True)
-    date_from = fields.Date(string="In Force From", required=True)
+    date_from = fields.Date(
+        string="In Force From", required=True, default=fields.Date.context_today
+    )
     rate = fields.Float(string="Reference Rate (%)", digits=(16, 3), required=True)
     note = fields.Char(help="Where the rate comes from, e.g. the ECB's rate of 1 July.")
 

@@ -244,7 +244,8 @@ class CreditLateCharge(models.Model):
         if not charges:
             return charges
         move = self._charge_invoice(policy, partner_id, currency, charges, today)
-        for charge, line in zip(charges, move.invoice_line_ids.sorted("id"), strict=True):
+        # Nobody edits a charge (a waiver is its credit note): the run links it as superuser.
+        for charge, line in zip(charges.sudo(), move.invoice_line_ids.sorted("id"), strict=True):
             charge.write({"move_id": move.id, "move_line_id": line.id})
         # A charge is the cost of lateness, not new credit: the hold rules do not judge it.
         move._credit_checked_ids().update(move.ids)
@@ -268,14 +269,15 @@ class CreditLateCharge(models.Model):
                                                 write_uid, write_date, %(columns)s)
                 SELECT %(company_id)s, %(today)s, 'charged', %(uid)s, NOW() AT TIME ZONE 'UTC',
                        %(uid)s, NOW() AT TIME ZONE 'UTC', %(columns)s
-                  FROM jsonb_to_recordset(%(rows)s::jsonb) AS charge(
-                        kind varchar, partner_id int, currency_id int, line_id int,
-                        invoice_id int, communication_id int, period_start date, date_from date,
-                        date_to date, amount numeric, computation text)
+                  FROM jsonb_to_recordset(%(rows)s::jsonb) AS charge(%(typed_columns)s)
                 ON CONFLICT DO NOTHING
                 RETURNING id
                 """,
                 columns=columns,
+                typed_columns=SQL(", ").join(
+                    SQL("%s %s", SQL.identifier(name), SQL(self._fields[name].column_type[1]))
+                    for name in CHARGE_COLUMNS
+                ),
                 company_id=policy.company_id.id,
                 today=today,
                 uid=self.env.uid,

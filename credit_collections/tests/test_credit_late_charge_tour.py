@@ -1,7 +1,7 @@
 from datetime import date
 
 from odoo import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, JsonRpcException, tagged
 
 from .common import CreditCollectionsCommon
 
@@ -47,3 +47,45 @@ class TestCreditLateChargeTour(CreditCollectionsCommon, HttpCase):
         menus = self.env["ir.ui.menu"]
         self.assertIn(menu.id, menus.with_user(self.collections_user)._visible_menu_ids())
         self.assertNotIn(menu.id, menus.with_user(self.salesperson)._visible_menu_ids())
+
+    def _call(self, model, method, *args, **kwargs):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        )
+
+    def test_a_charge_is_waived_only_through_the_waiver_over_json_rpc(self):
+        """A write of the state, a create, a copy or an unlink over JSON-RPC are refused, to the
+        Credit Manager too: a charge is waived with its credit note, or not at all."""
+        charge = self.env["credit.late.charge"].search([], limit=1)
+        for user in (self.credit_manager, self.collections_user):
+            self.authenticate(user.login, user.login)
+            for method, args, kwargs in (
+                ("write", [charge.ids, {"state": "waived"}], {}),
+                ("write", [charge.ids, {"amount": 0.0}], {}),
+                ("create", [{"kind": "fee", "partner_id": charge.partner_id.id}], {}),
+                ("copy", [charge.ids], {}),
+                ("unlink", [charge.ids], {}),
+            ):
+                with (
+                    self.subTest(user=user.login, method=method),
+                    self.assertRaises(JsonRpcException) as caught,
+                ):
+                    self._call("credit.late.charge", method, *args, **kwargs)
+                self.assertEqual(caught.exception.args[0], "odoo.exceptions.AccessError")
+        charge.invalidate_recordset()
+        self.assertEqual(
+            (charge.state, charge.waive_move_id), ("charged", charge.waive_move_id.browse())
+        )
+
+    def test_credit_manager_turns_charges_on_in_the_policy(self):
+        policy = self.env["credit.risk.policy"]._for_company(self.company)
+        policy.write({"interest_b2b": False, "compensation_b2b": False})
+        self.start_tour(
+            f"/odoo/action-credit_collections.credit_risk_policy_action/{policy.id}",
+            "credit_late_charge_policy",
+            login=self.credit_manager.login,
+        )
+        self.assertTrue(policy.interest_b2b)
+        self.assertEqual(policy.interest_rate_ids.sorted("date_from")[-1].rate, 3.5)
+        self.assertEqual(policy.portal_link_days, 14)

@@ -56,3 +56,41 @@ registry.category("web_tour.tours").add("credit_late_charge_read_only", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("credit_late_charge_policy", {
+    steps: () => [
+        {
+            content: "Charge interest to business customers",
+            trigger: ".o_form_view div[name=interest_b2b] input",
+            run: "click",
+        },
+        {
+            content: "Its margin shows, 8 points by default",
+            trigger: ".o_form_view div[name=interest_b2b_margin] input:value(8.00)",
+        },
+        {
+            content: "Add a reference rate",
+            trigger: ".o_form_view div[name=interest_rate_ids] .o_field_x2many_list_row_add a",
+            run: "click",
+        },
+        {
+            content: "Its rate",
+            trigger: ".o_form_view div[name=interest_rate_ids] .o_selected_row div[name=rate] input",
+            run: "edit 3.5",
+        },
+        {
+            content: "Reminder links last two weeks",
+            trigger: ".o_form_view div[name=portal_link_days] input",
+            run: "edit 14",
+        },
+        {
+            content: "Save",
+            trigger: ".o_form_view .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: ".o_form_view .o_form_saved",
+        },
+    ],
+});
