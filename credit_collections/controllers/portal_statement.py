@@ -36,7 +36,7 @@ class PortalStatement(http.Controller):
     @http.route("/credit/statement/<string:token>", type="http", auth="public", methods=["GET"])
     def statement(self, token, message=None, error=None):
         followup = self._followup(token)
-        lines = followup._statement_invoices()
+        lines = followup.open_line_ids  # by due date
         totals = {}
         for line in lines:
             totals[line.currency_id] = (

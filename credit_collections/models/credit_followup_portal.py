@@ -37,11 +37,6 @@ class CreditFollowup(models.Model):
             return self.sudo().browse()
         return self.sudo().browse(values).exists()
 
-    def _statement_invoices(self):
-        """The customer's open invoices and credits, as the statement lists them."""
-        self.ensure_one()
-        return self.open_line_ids.sorted(lambda line: (line.date_maturity or line.date, line.id))
-
     def _portal_promise(self, promise_date, amount):
         """The customer promises to pay ``amount`` by ``promise_date`` on its statement page."""
         self.ensure_one()
@@ -80,7 +75,7 @@ class CreditFollowup(models.Model):
     def _portal_dispute(self, invoice, reason, attachment=None):
         """The customer disputes one of its open invoices, with a reason and maybe a file."""
         self.ensure_one()
-        if invoice not in self._statement_invoices().move_id.filtered(
+        if invoice not in self.open_line_ids.move_id.filtered(
             lambda move: move.move_type == "out_invoice"
         ):
             raise UserError(self.env._("This invoice is not open on your account."))

@@ -1,4 +1,4 @@
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import CreditCollectionsCommon
 
@@ -82,3 +82,16 @@ class TestFollowupContact(CreditCollectionsCommon):
             }
         )
         self.assertEqual(self._reached(invoice, "phone"), ["+1 555 0199"])
+
+
+@tagged("post_install", "-at_install")
+class TestFollowupContactTour(CreditCollectionsCommon, HttpCase):
+    """In a real browser: a collector marks a follow-up contact; a salesperson has no box."""
+
+    def test_collector_marks_and_salesperson_does_not_see(self):
+        parent = self.env["res.partner"].create({"name": "Parent Group", "is_company": True})
+        contact = self.env["res.partner"].create({"name": "AP Desk", "parent_id": parent.id})
+        url = f"/odoo/res.partner/{contact.id}"
+        self.start_tour(url, "credit_followup_contact_collector", login=self.collections_user.login)
+        self.assertTrue(contact.credit_followup_contact)
+        self.start_tour(url, "credit_followup_contact_salesperson", login=self.salesperson.login)
