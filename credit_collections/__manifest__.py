@@ -40,6 +40,7 @@
         "views/credit_followup_commitment_views.xml",
         "views/credit_followup_policy_views.xml",
         "views/credit_late_charge_views.xml",
+        "views/credit_risk_warning_views.xml",
         "views/res_config_settings_views.xml",
         "views/credit_collections_menus.xml",
     ],

@@ -2,6 +2,7 @@ from . import credit_risk_policy
 from . import credit_interest_rate
 from . import credit_risk_policy_late_charges
 from . import credit_risk_policy_portal
+from . import credit_risk_policy_warnings
 from . import credit_risk_grade
 from . import credit_kyc_template
 from . import credit_kyc_template_item
@@ -15,9 +16,12 @@ from . import credit_partner_risk_bureau
 from . import credit_partner_risk_limits
 from . import credit_invoice_forecast
 from . import credit_partner_risk_forecast
+from . import credit_risk_warning
+from . import credit_partner_risk_warnings
 from . import credit_invoice_forecast_warning
 from . import res_partner
 from . import res_partner_followup_contact
+from . import res_partner_warnings
 from . import credit_hold_mixin
 from . import sale_order
 from . import sale_order_prepaid
@@ -29,6 +33,7 @@ from . import credit_followup_policy
 from . import credit_followup_level
 from . import credit_delinquency_category
 from . import credit_followup
+from . import credit_followup_watchlist
 from . import credit_followup_portal
 from . import credit_followup_communication
 from . import credit_followup_communication_delivery

@@ -249,9 +249,19 @@ class CreditInvoiceForecast(models.Model):
         )
 
     @api.model
+    def _forecast_query(self, company, partner_ids, today):
+        """SQL: the forecasts of these customers' open invoices (``invoice_forecasts``)."""
+        return invoice_forecasts(
+            company,
+            today,
+            self._portfolio_prior(company),
+            partner_ids,
+            self._category_priors(company, partner_ids),
+        )
+
+    @api.model
     def _refresh(self, company, partner_ids, today):
         """Rewrite the forecasts of these customers' open invoices, in one statement."""
-        prior = self._portfolio_prior(company)
         columns = SQL(", ").join(map(SQL.identifier, FORECAST_COLUMNS))
         self.env.execute_query(
             SQL(
@@ -269,9 +279,7 @@ class CreditInvoiceForecast(models.Model):
                    AND forecast.partner_id = ANY(%(partner_ids)s)
                    AND forecast.line_id NOT IN (SELECT line_id FROM fresh)
                 """,
-                forecasts=invoice_forecasts(
-                    company, today, prior, partner_ids, self._category_priors(company, partner_ids)
-                ),
+                forecasts=self._forecast_query(company, partner_ids, today),
                 columns=columns,
                 updates=SQL(", ").join(
                     SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))

@@ -37,6 +37,8 @@ STORED_FIGURES = [
     "suggested_limit",
     "external_score",
 ]
+# Figures kept as they stood on the last day computed before ``computed_on``: what changed since.
+PREVIOUS_FIGURES = ["score", "grade", "broken_promise_count"]
 # Figures contributed by the layers above (``_figure_contributions``), and their value when none.
 CONTRIBUTED_DEFAULTS = {
     "broken_promise_count": SQL("0"),
@@ -278,6 +280,15 @@ class CreditPartnerRisk(models.Model):
     penalty_disputes = fields.Float(readonly=True, aggregator=None)
     penalty_newness = fields.Float(readonly=True, aggregator=None)
     penalty_trend = fields.Float(readonly=True, aggregator=None)
+    previous_score = fields.Integer(
+        readonly=True, aggregator=None, help="The score on the last day computed before this one."
+    )
+    previous_grade = fields.Selection(
+        [(grade, grade) for grade in GRADES],
+        readonly=True,
+        help="The grade on the last day computed before this one.",
+    )
+    previous_broken_promise_count = fields.Integer(readonly=True, aggregator=None)
     score_points = fields.Json(
         readonly=True,
         help="Points each risk factor cost, with the policy's weights of the day of the score.",
@@ -499,6 +510,7 @@ class CreditPartnerRisk(models.Model):
               ) AS limited
             ON CONFLICT (partner_id, company_id) DO UPDATE SET
                 computed_on = EXCLUDED.computed_on,
+                %(previous)s,
                 %(updates)s,
                 write_uid = EXCLUDED.write_uid,
                 write_date = EXCLUDED.write_date
@@ -524,6 +536,24 @@ class CreditPartnerRisk(models.Model):
                 SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
                 for name in names
             ),
+            previous=self._previous_updates(),
+        )
+
+    @staticmethod
+    def _previous_updates():
+        """SQL of the upsert: on the first refresh of a day, the figures being replaced become
+        the previous ones; later refreshes that day keep them."""
+        return SQL(", ").join(
+            SQL(
+                """
+                %(previous)s = CASE WHEN credit_partner_risk.computed_on < EXCLUDED.computed_on
+                                    THEN credit_partner_risk.%(name)s
+                                    ELSE credit_partner_risk.%(previous)s END
+                """,
+                previous=SQL.identifier(f"previous_{name}"),
+                name=SQL.identifier(name),
+            )
+            for name in PREVIOUS_FIGURES
         )
 
     @staticmethod

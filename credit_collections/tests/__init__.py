@@ -41,3 +41,5 @@ from . import test_credit_late_charge_tour
 from . import test_portal_statement
 from . import test_portal_statement_tour
 from . import test_followup_contact
+from . import test_credit_risk_warnings
+from . import test_credit_risk_warning_tour

@@ -53,7 +53,10 @@ def receivable_items(company, partner_ids=None, open_only=False):
     blocks read: ``partner_id`` (commercial), ``id``, ``move_id``, ``move_type``,
     ``invoice_date``, ``invoice_user_id``, ``date``, ``balance``, ``amount_residual``,
     ``reconciled``, ``no_followup`` and ``date_due``."""
-    conditions = _item_conditions(company)
+    # A batch's whole history is read through the customers' index: the receivable accounts'
+    # index holds every receivable item of the company, which the planner would otherwise
+    # scan for each batch (its cost would grow with the ledger, not with the batch).
+    conditions = _item_conditions(company, by_account=partner_ids is None or open_only)
     if open_only:
         # Written as Odoo's partial index on unreconciled items is: the planner may use it.
         conditions.append(SQL("line.reconciled IS NOT TRUE AND line.amount_residual != 0"))
@@ -110,16 +113,18 @@ def open_items_as_of(company, as_of, partner_ids=None):
     )
 
 
-def _item_conditions(company):
+def _item_conditions(company, by_account=True):
     """The receivable accounts are given by their ids, not joined by their type: PostgreSQL
     then estimates from the items' own statistics how many there are, and the queries built
-    on them get hash joins instead of nested loops over a CTE it thinks holds one row."""
+    on them get hash joins instead of nested loops over a CTE it thinks holds one row. Without
+    ``by_account``, the account is only a filter (``+ 0``: no index can serve it)."""
     accounts = company.env["account.account"].sudo().with_context(active_test=False)
     receivable_ids = accounts.search([("account_type", "=", "asset_receivable")]).ids
+    account = SQL("line.account_id") if by_account else SQL("(line.account_id + 0)")
     return [
         SQL("line.company_id = %s", company.id),
         SQL("line.parent_state = 'posted'"),
-        SQL("line.account_id = ANY(%s)", receivable_ids),
+        SQL("%s = ANY(%s)", account, receivable_ids),
     ]
 
 

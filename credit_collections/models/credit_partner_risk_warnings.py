@@ -1,0 +1,22 @@
+from odoo import api, fields, models
+
+
+class CreditPartnerRisk(models.Model):
+    """Early warnings follow the figures: found with every refresh, in the same transaction
+    (nightly, marked, before a check)."""
+
+    _inherit = "credit.partner.risk"  # pylint: disable=consider-merging-classes-inherited
+
+    warnings_checked = fields.Boolean(
+        readonly=True,
+        help="Set by the first check of the customer's warnings: later ones are news, told to "
+        "the salesperson and the Credit Managers.",
+    )
+
+    @api.model
+    def _refresh(self, company, partner_ids, today=None):
+        risks = super()._refresh(company, partner_ids, today)
+        self.env["credit.risk.warning"]._detect(
+            company, risks, today or fields.Date.context_today(self)
+        )
+        return risks
