@@ -33,6 +33,7 @@
         "report/credit_aged_receivable_views.xml",
         "report/credit_aged_receivable_report.xml",
         "report/credit_collection_kpi_views.xml",
+        "report/credit_reconcile_suggestion_views.xml",
         "views/credit_partner_risk_history_views.xml",
         "views/credit_aged_receivable_wizard_views.xml",
         "views/credit_followup_run_wizard_views.xml",

@@ -34,6 +34,7 @@ from . import credit_followup_level
 from . import credit_delinquency_category
 from . import credit_followup
 from . import credit_followup_watchlist
+from . import credit_followup_reconcile
 from . import credit_followup_portal
 from . import credit_followup_communication
 from . import credit_followup_communication_delivery

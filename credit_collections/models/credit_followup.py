@@ -661,6 +661,7 @@ class CreditFollowup(models.Model):
         (self - communicated)._log_escalations(before)
         communications = self.env["credit.followup.communication"]
         communications._queue(to_queue, trigger="auto", today=today)
+        self._ask_to_reconcile(facts)
 
     def _decision(self, facts, today):
         """The new state of this follow-up, and the level to act upon now (or None).
@@ -844,6 +845,14 @@ class CreditFollowup(models.Model):
                             AND risk.company_id = followup.company_id
                      WHERE followup.id = ANY(%(ids)s)
                 ),
+                reconcilable AS (  -- an invoice a credit settles in full: neither is dunned
+                    SELECT DISTINCT ON (suggestion.invoice_line_id) batch.id AS followup_id,
+                           suggestion.invoice_line_id, suggestion.credit_line_id
+                      FROM batch
+                      JOIN (%(suggestions)s) suggestion ON suggestion.partner_id = batch.partner_id
+                     WHERE suggestion.covers_invoice
+                     ORDER BY suggestion.invoice_line_id, suggestion.credit_line_id
+                ),
                 items AS (
                     SELECT batch.id AS followup_id, open_items.id AS line_id,
                            open_items.amount_residual, open_items.no_followup,
@@ -851,6 +860,14 @@ class CreditFollowup(models.Model):
                       FROM batch
                       JOIN (%(open_items)s) open_items ON open_items.partner_id = batch.partner_id
                      WHERE NOT COALESCE(open_items.no_followup, FALSE)  -- disputes are not dunned
+                       AND open_items.id NOT IN (SELECT invoice_line_id FROM reconcilable
+                                                 UNION ALL
+                                                 SELECT credit_line_id FROM reconcilable)
+                ),
+                to_reconcile AS (
+                    SELECT followup_id, ARRAY_AGG(invoice_line_id) AS line_ids
+                      FROM reconcilable
+                     GROUP BY followup_id
                 ),
                 totals AS (
                     SELECT followup_id,
@@ -873,8 +890,10 @@ class CreditFollowup(models.Model):
                 %(level_ctes)s
                 SELECT batch.id AS followup_id, batch.category_id, batch.risk_id, batch.grade,
                        reached.level_id, totals.overdue, totals.max_days, totals.weighted,
-                       covered.line_ids, expected.days_late AS expected_days_late
+                       covered.line_ids, expected.days_late AS expected_days_late,
+                       to_reconcile.line_ids AS reconcile_line_ids
                   FROM batch
+                  LEFT JOIN to_reconcile ON to_reconcile.followup_id = batch.id
                   LEFT JOIN expected ON expected.partner_id = batch.partner_id
                   LEFT JOIN totals ON totals.followup_id = batch.id
                   LEFT JOIN reached ON reached.followup_id = batch.id
@@ -888,6 +907,9 @@ class CreditFollowup(models.Model):
                 open_items=receivable_items(company, self.partner_id.ids, open_only=True),
                 overdue_item=OVERDUE_ITEM,
                 level_ctes=self._level_ctes(),
+                suggestions=self.env["credit.reconcile.suggestion"]._query(
+                    company, self.partner_id.ids
+                ),
             )
         )
 

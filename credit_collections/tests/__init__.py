@@ -43,3 +43,5 @@ from . import test_portal_statement_tour
 from . import test_followup_contact
 from . import test_credit_risk_warnings
 from . import test_credit_risk_warning_tour
+from . import test_credit_reconcile_suggestion
+from . import test_credit_reconcile_suggestion_tour
