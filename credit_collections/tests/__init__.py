@@ -45,3 +45,4 @@ from . import test_credit_risk_warnings
 from . import test_credit_risk_warning_tour
 from . import test_credit_reconcile_suggestion
 from . import test_credit_reconcile_suggestion_tour
+from . import test_early_payment_discount
