@@ -25,6 +25,7 @@ SUMMED = [
     "credit_sales",
     "dso_sales",
     "cash_collected",
+    "discounts_taken",
     "fell_due",
     "promised_amount",
     "plan_amount",
@@ -111,6 +112,11 @@ class CreditCollectionKpi(models.Model):
     cash_collected = fields.Monetary(
         readonly=True,
         help="Payments and bank receipts on the receivable accounts dated in the month.",
+    )
+    discounts_taken = fields.Monetary(
+        readonly=True,
+        help="Early-payment discounts customers took on their payments dated in the month, "
+        "as booked on the discount account (taxes' share aside).",
     )
     fell_due = fields.Monetary(readonly=True, help="Customer invoices due in the month.")
     promised_amount = fields.Monetary(
@@ -328,6 +334,7 @@ class CreditCollectionKpi(models.Model):
             "sales": self._credit_sales(company, month, date_end),
             "flows": self._cash_flows(company, month, date_end),
             "commitments": self._commitments(company, month, date_end),
+            "discounts": self._discounts_taken(company, month, date_end),
         }
         columns = [
             "receivable_amount",
@@ -344,6 +351,7 @@ class CreditCollectionKpi(models.Model):
             + [f"sales_{back}" for back in range(HISTORY_MONTHS)]
         ]
         columns += [SQL("flows.cash_collected"), SQL("flows.fell_due")]
+        columns.append(SQL("discounts.discounts_taken"))
         columns += [
             SQL("commitments.%s", SQL.identifier(name))
             for name in ["promised_amount", "plan_amount", "promises_kept", "promises_due"]
@@ -455,6 +463,29 @@ class CreditCollectionKpi(models.Model):
             month=month,
             date_end=date_end,
             items=receivable_items(company),
+        )
+
+    @staticmethod
+    def _discounts_taken(company, month, date_end):
+        """What customers' payments dated in the month booked on the company's early-payment
+        discount account (Odoo's *Cash Discount Loss*; taxes' share aside)."""
+        account = company.account_journal_early_pay_discount_loss_account_id
+        return SQL(
+            """
+            SELECT partner.commercial_partner_id AS partner_id,
+                   SUM(line.balance) AS discounts_taken
+              FROM account_move_line line
+              JOIN account_move move ON move.id = line.move_id
+              JOIN res_partner partner ON partner.id = line.partner_id
+             WHERE line.company_id = %(company_id)s AND line.account_id = %(account_id)s
+               AND move.origin_payment_id IS NOT NULL AND line.parent_state = 'posted'
+               AND line.date BETWEEN %(month)s AND %(date_end)s
+             GROUP BY partner.commercial_partner_id
+            """,
+            company_id=company.id,
+            account_id=account.id or None,
+            month=month,
+            date_end=date_end,
         )
 
     @staticmethod

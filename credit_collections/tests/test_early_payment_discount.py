@@ -77,3 +77,17 @@ class TestEarlyPaymentDiscount(FollowupCommon, HttpCase):
         self._pay(self.valid, 100.0)
         html = self._statement_html(self._followup(self.customer))
         self.assertNotIn("Pay early and save", html)
+
+    def test_kpis_count_the_discounts_taken(self):
+        self._pay(self.valid, 980.0)
+        self.assertEqual(self.valid.payment_state, "paid", "paid at its early-payment discount")
+        kpis = self.env["credit.collection.kpi"]
+        kpis._snapshot(self.company, self.today)
+        row = kpis.search(
+            [
+                ("company_id", "=", self.company.id),
+                ("month", "=", self.today.replace(day=1)),
+                ("slice", "=", "company"),
+            ]
+        )
+        self.assertEqual(row.discounts_taken, 20.0)
