@@ -379,3 +379,22 @@ class CreditDemoPortfolio(models.AbstractModel):
         (invoice + credit_note).line_ids.filtered(
             lambda line: line.account_type == "asset_receivable" and not line.reconciled
         ).reconcile()
+        # The rest returned too, its credit note left unapplied: for To Reconcile.
+        rest = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": partner.id,
+                "invoice_date": today - timedelta(days=5),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "quantity": 1,
+                            "price_unit": invoice.amount_residual,
+                            "tax_ids": [],
+                        }
+                    )
+                ],
+            }
+        )
+        rest.action_post()

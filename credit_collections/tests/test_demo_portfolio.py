@@ -92,9 +92,23 @@ class TestDemoPortfolio(CreditCollectionsCommon):
     def test_credit_note_reduces_an_open_invoice(self):
         partner = self._partners_of("credit_note")
         credit_note = self.env["account.move"].search(
-            [("partner_id", "=", partner.id), ("move_type", "=", "out_refund")]
-        )
+            [("partner_id", "=", partner.id), ("move_type", "=", "out_refund")], order="id"
+        )[0]
         self.assertEqual(credit_note.payment_state, "paid")
+
+    def test_unapplied_credit_note_waits_to_be_reconciled(self):
+        partner = self._partners_of("credit_note")
+        suggestion = self.env["credit.reconcile.suggestion"].search(
+            [("partner_id", "=", partner.id)]
+        )
+        self.assertEqual((suggestion.match, suggestion.covers_invoice), ("amount", True))
+
+    def test_overdue_customers_are_on_the_watchlist(self):
+        watched = self.env["credit.risk.warning"].search(
+            [("partner_id", "in", self.partners.ids)]
+        ).partner_id
+        self.assertTrue(self._partners_of("chronic") <= watched)
+        self.assertFalse(self._partners_of("prompt") & watched)
 
     def test_building_twice_creates_nothing_more(self):
         moves_before = self.env["account.move"].search_count([])
