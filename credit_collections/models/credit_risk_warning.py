@@ -62,28 +62,29 @@ class CreditRiskWarning(models.Model):
             warning.reason = warning._describe(warning.details or {})
 
     def _describe(self, details):
-        _ = self.env._
         match self.kind:
             case "downgrade":
-                return _(
+                return self.env._(
                     "Grade %(from_grade)s to %(to_grade)s, score %(from_score)s to %(to_score)s.",
                     **details,
                 )
             case "trend":
-                return _(
+                return self.env._(
                     "Pays %(days)s days later over the last quarter than before it.", **details
                 )
             case "limit":
-                return _(
+                return self.env._(
                     "Exposure %(exposure)s is %(share)s%% of its credit limit of %(limit)s.",
                     exposure=self._amount(details["exposure"]),
                     limit=self._amount(details["limit"]),
                     share=round(100 * details["exposure"] / details["limit"]),
                 )
             case "late":
-                return _("An invoice is %(days)s days overdue.", **details)
+                return self.env._("An invoice is %(days)s days overdue.", **details)
             case "broken":
-                return _("Broke %(count)s promise(s) to pay or payment plan(s).", **details)
+                return self.env._(
+                    "Broke %(count)s promise(s) to pay or payment plan(s).", **details
+                )
         return ""
 
     def _amount(self, amount):

@@ -42,7 +42,7 @@ class CreditReconcileSuggestion(models.Model):
     credit_move_id = fields.Many2one("account.move", string="Credit Entry", readonly=True)
     credit_amount = fields.Monetary(readonly=True, help="What is left of the credit.")
     invoice_line_id = fields.Many2one("account.move.line", readonly=True)
-    invoice_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    invoice_id = fields.Many2one("account.move", readonly=True)
     invoice_date_due = fields.Date(string="Invoice Due", readonly=True)
     invoice_residual = fields.Monetary(string="Invoice Open", readonly=True)
     applied_amount = fields.Monetary(

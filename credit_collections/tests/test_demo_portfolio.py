@@ -104,9 +104,11 @@ class TestDemoPortfolio(CreditCollectionsCommon):
         self.assertEqual((suggestion.match, suggestion.covers_invoice), ("amount", True))
 
     def test_overdue_customers_are_on_the_watchlist(self):
-        watched = self.env["credit.risk.warning"].search(
-            [("partner_id", "in", self.partners.ids)]
-        ).partner_id
+        watched = (
+            self.env["credit.risk.warning"]
+            .search([("partner_id", "in", self.partners.ids)])
+            .partner_id
+        )
         self.assertTrue(self._partners_of("chronic") <= watched)
         self.assertFalse(self._partners_of("prompt") & watched)
 
