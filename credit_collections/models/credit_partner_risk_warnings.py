@@ -3,7 +3,7 @@ from odoo import api, fields, models
 
 class CreditPartnerRisk(models.Model):
     """Early warnings follow the figures: found with every refresh, in the same transaction
-    (nightly, marked, before a check)."""
+    (nightly, marked, before a check), as a system job whoever refreshes."""
 
     _inherit = "credit.partner.risk"  # pylint: disable=consider-merging-classes-inherited
 
@@ -16,7 +16,7 @@ class CreditPartnerRisk(models.Model):
     @api.model
     def _refresh(self, company, partner_ids, today=None):
         risks = super()._refresh(company, partner_ids, today)
-        self.env["credit.risk.warning"]._detect(
+        self.env["credit.risk.warning"].sudo()._detect(
             company, risks, today or fields.Date.context_today(self)
         )
         return risks

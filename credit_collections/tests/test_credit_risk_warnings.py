@@ -60,6 +60,16 @@ class TestCreditRiskWarnings(FollowupCommon):
         self.assertFalse(warning.active)
         self.assertEqual(warning.cleared_on, self.today + timedelta(days=21))
 
+    def test_a_refresh_by_a_user_without_credit_rights_still_warns(self):
+        """As when an accountant posts an invoice whose hold check refreshes stale figures."""
+        billing = self._new_user("cc_billing", "account.group_account_invoice")
+        self._invoice(self.customer, 500.0, days_ago=20)
+        self._check()
+        risks = self.env["credit.partner.risk"].with_user(billing)
+        risks._refresh(self.company, self.customer.ids, self.today + timedelta(days=12))
+        self.assertTrue(self._warnings(self.customer, "late").notified)
+        self.assertTrue(self._told(self.customer)[0])
+
     def test_first_check_records_but_tells_no_one(self):
         self._invoice(self.customer, 500.0, days_ago=45)
         warning = self._check()
