@@ -1,5 +1,4 @@
 from odoo import fields, models, tools
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 MATCHES = [
@@ -137,17 +136,14 @@ class CreditReconcileSuggestion(models.Model):
 
     def action_apply(self):
         """Apply each credit to its invoice, as the invoice's outstanding-credits widget does,
-        with a note on the invoice. Rows already applied elsewhere are told, not guessed."""
+        with a note on the invoice. A row settled meanwhile (another credit of the selection
+        went to the same invoice) is passed over and told."""
+        settled = []
         for suggestion in self:
             invoice, credit = suggestion.invoice_id, suggestion.credit_line_id
             if credit.reconciled or invoice.payment_state in ("paid", "in_payment", "reversed"):
-                raise UserError(
-                    self.env._(
-                        "%(credit)s or %(invoice)s was settled meanwhile: refresh the list.",
-                        credit=credit.move_id.display_name,
-                        invoice=invoice.display_name,
-                    )
-                )
+                settled.append(credit.move_id.display_name)
+                continue
             invoice.js_assign_outstanding_line(credit.id)
             invoice.message_post(
                 body=self.env._(
@@ -157,4 +153,18 @@ class CreditReconcileSuggestion(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        reload = {"type": "ir.actions.client", "tag": "soft_reload"}
+        if not settled:
+            return reload
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "message": self.env._(
+                    "Not applied, their invoice was settled meanwhile: %(credits)s.",
+                    credits=", ".join(settled),
+                ),
+                "next": reload,
+            },
+        }

@@ -77,6 +77,17 @@ class TestCreditReconcileSuggestion(FollowupCommon):
         self.assertFalse(self._suggestions())
         self.assertIn("from the credits to reconcile", invoice.message_ids[0].body)
 
+    def test_two_credits_for_one_invoice_apply_one_and_tell_the_other(self):
+        invoice = self._invoice(self.customer, 500.0, days_ago=10)
+        self._invoice(self.customer, 500.0, move_type="out_refund")
+        self._unapplied_payment(500.0)
+        suggestions = self._suggestions().with_user(self.collections_user)
+        self.assertEqual(suggestions.invoice_id, invoice, "both credits go to the one invoice")
+        action = suggestions.action_apply()
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertEqual(invoice.amount_residual, 0.0)
+        self.assertEqual(len(self._suggestions()), 0, "no open invoice left to match")
+
     def test_a_partial_credit_leaves_the_rest_open(self):
         invoice = self._invoice(self.customer, 500.0, days_ago=10)
         self._unapplied_payment(200.0)
