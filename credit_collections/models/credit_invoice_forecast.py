@@ -207,7 +207,11 @@ class CreditInvoiceForecast(models.Model):
     def _portfolio_prior(self, company):
         """SQL: the portfolio's delay and credibility constant from its customers' stored
         figures (the ledger's own, ``tools.forecast.portfolio_prior``, would read the whole
-        history every batch)."""
+        history every batch), or the values the nightly run computed once for all its
+        batches (``_run_priors``)."""
+        known = self.env.context.get("credit_forecast_priors", {}).get(company.id)
+        if known:
+            return SQL("SELECT %s::float AS days_late, %s::float AS shrink", *known["portfolio"])
         return credibility(
             SQL(
                 "SELECT paid_invoice_count AS n, avg_days_late AS mean, days_late_spread AS spread"
@@ -217,35 +221,60 @@ class CreditInvoiceForecast(models.Model):
         )
 
     @api.model
+    def _category_delays(self, company):
+        """SQL: the delinquency categories whose customers paid enough invoices between them,
+        with their delay (from the stored figures), or the nightly run's (``_run_priors``)."""
+        known = self.env.context.get("credit_forecast_priors", {}).get(company.id)
+        if known:
+            rows = known["categories"] or [(None, None)]
+            return SQL(
+                "SELECT * FROM (VALUES %s) AS categories(category_id, days_late)"
+                " WHERE category_id IS NOT NULL",
+                SQL(", ").join(SQL("(%s::int, %s::float)", *row) for row in rows),
+            )
+        return SQL(
+            """
+            SELECT COALESCE(followup.category_override_id, followup.category_id) AS category_id,
+                   SUM(risk.avg_days_late * risk.paid_invoice_count)
+                       / SUM(risk.paid_invoice_count) AS days_late
+              FROM credit_followup followup
+              JOIN credit_partner_risk risk ON risk.partner_id = followup.partner_id
+                                           AND risk.company_id = followup.company_id
+             WHERE followup.company_id = %(company_id)s AND risk.paid_invoice_count > 0
+               AND COALESCE(followup.category_override_id, followup.category_id) IS NOT NULL
+             GROUP BY 1
+            HAVING SUM(risk.paid_invoice_count) >= %(min_invoices)s
+            """,
+            company_id=company.id,
+            min_invoices=CATEGORY_PRIOR_MIN_INVOICES,
+        )
+
+    @api.model
+    def _run_priors(self, company):
+        """The portfolio's prior and the categories' delays, read once for a run's batches:
+        each reads every customer's figures, which would make a run's cost grow with the
+        square of the portfolio. The day's first figures are the run's, as its batches are."""
+        [portfolio] = self.env.execute_query(self._portfolio_prior(company))
+        categories = self.env.execute_query(self._category_delays(company))
+        return {"portfolio": portfolio, "categories": categories}
+
+    @api.model
     def _category_priors(self, company, partner_ids):
         """SQL: for those of these customers whose delinquency category (automatic or set by
         hand) has paid enough invoices between its customers, the category and its delay."""
         return SQL(
             """
-            WITH categorized AS (
-                SELECT partner_id, COALESCE(category_override_id, category_id) AS category_id
-                  FROM credit_followup
-                 WHERE company_id = %(company_id)s
-            ),
-            categories AS (
-                SELECT categorized.category_id,
-                       SUM(risk.avg_days_late * risk.paid_invoice_count)
-                           / SUM(risk.paid_invoice_count) AS days_late
-                  FROM categorized
-                  JOIN credit_partner_risk risk ON risk.partner_id = categorized.partner_id
-                                               AND risk.company_id = %(company_id)s
-                 WHERE categorized.category_id IS NOT NULL AND risk.paid_invoice_count > 0
-                 GROUP BY categorized.category_id
-                HAVING SUM(risk.paid_invoice_count) >= %(min_invoices)s
-            )
-            SELECT categorized.partner_id, categories.category_id, categories.days_late
-              FROM categorized
-              JOIN categories ON categories.category_id = categorized.category_id
-             WHERE categorized.partner_id = ANY(%(partner_ids)s)
+            SELECT followup.partner_id, categories.category_id, categories.days_late
+              FROM credit_followup followup
+              JOIN (%(categories)s) categories
+                ON categories.category_id
+                   = COALESCE(followup.category_override_id, followup.category_id)
+             WHERE followup.company_id = %(company_id)s
+               AND followup.partner_id = ANY(%(partner_ids)s)
             """,
+            categories=self._category_delays(company),
             company_id=company.id,
             partner_ids=list(partner_ids),
-            min_invoices=CATEGORY_PRIOR_MIN_INVOICES,
         )
 
     @api.model

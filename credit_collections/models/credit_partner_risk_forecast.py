@@ -15,6 +15,16 @@ class CreditPartnerRisk(models.Model):
         )
         return risks
 
+    @api.model
+    def _refresh_stale(self, progress, batch_size=2000):
+        forecasts = self.env["credit.invoice.forecast"]
+        priors = {
+            company.id: forecasts._run_priors(company)
+            for company in self.env["res.company"].search([("chart_template", "!=", False)])
+        }
+        run = self.with_context(credit_forecast_priors=priors)
+        return super(CreditPartnerRisk, run)._refresh_stale(progress, batch_size)
+
     def _refresh_nightly_batch(self, company, partner_ids, today):
         refreshed = super()._refresh_nightly_batch(company, partner_ids, today)
         self.env["credit.invoice.forecast"]._warn_early(company, partner_ids, today)

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
@@ -153,6 +154,25 @@ class TestCreditInvoiceForecast(CreditCollectionsCommon):
         )
         portfolio = self._forecast(self._not_due(self.customer))
         self.assertFalse(portfolio.prior_category_id, "no follow-up: the portfolio's delay")
+
+    def test_nightly_run_reads_the_priors_once_and_forecasts_the_same(self):
+        self.test_thin_history_is_weighed_with_its_category()
+        forecasts = self.env["credit.invoice.forecast"].search([])
+        fields_ = ["line_id", "predicted_date", "prior_days_late", "prior_category_id"]
+        alone = forecasts.read(fields_)
+        self.env.cr.execute("UPDATE credit_partner_risk SET computed_on = computed_on - 1")
+        queries = []
+        run_priors = type(forecasts)._run_priors
+
+        def counted(model, company):
+            queries.append(company)
+            return run_priors(model, company)
+
+        with patch.object(type(forecasts), "_run_priors", counted):
+            self.env["credit.partner.risk"]._refresh_stale(lambda *args, **kwargs: True, 1)
+        self.assertEqual(len(queries), len(set(queries)), "once per company, not per batch")
+        forecasts.invalidate_recordset()
+        self.assertEqual(forecasts.read(fields_), alone)
 
     def test_customers_who_pay_like_clockwork_are_believed_on_few_invoices(self):
         """Each customer always as late as before, some never, some 40 days: the portfolio
