@@ -113,6 +113,13 @@ class CreditCollectionsCommon(AccountTestInvoicingCommon):
             invoice = cls._invoice(partner, amount, days_ago=paid_days_ago + delay)
             cls._pay(invoice, amount, days_ago=paid_days_ago)
 
+    def _statement_html(self, followup):
+        """The customer's statement of ``followup`` as rendered for its PDF, spaces plain."""
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "credit_collections.action_report_followup_partner_statement", followup.ids
+        )[0]
+        return html.decode().replace("\xa0", " ")
+
     @classmethod
     def _sale_order(cls, partner, quantity, price, confirm=True, **values):
         order = cls.env["sale.order"].create(

@@ -286,14 +286,7 @@ class TestCreditLateCharges(CreditCollectionsCommon):
         followups = self.env["credit.followup"]
         followups._ensure_followups(self.company)
         followup = followups.search([("partner_id", "=", self.business.id)])
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html(
-                "credit_collections.action_report_followup_partner_statement", followup.ids
-            )[0]
-            .decode()
-            .replace("\xa0", " ")
-        )
+        html = self._statement_html(followup)
         self.assertIn("Late-payment charges", html)
         for charge in charges:
             self.assertIn(charge.computation.replace("\xa0", " "), html)

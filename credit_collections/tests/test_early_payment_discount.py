@@ -36,16 +36,6 @@ class TestEarlyPaymentDiscount(FollowupCommon, HttpCase):
             cls.customer, 500.0, days_ago=24, invoice_payment_term_id=cls._term(10).id
         )
 
-    def _statement_html(self, followup):
-        return (
-            self.env["ir.actions.report"]
-            ._render_qweb_html(
-                "credit_collections.action_report_followup_partner_statement", followup.ids
-            )[0]
-            .decode()
-            .replace("\xa0", " ")
-        )
-
     def test_statement_and_courtesy_reminder_tell_the_valid_discount_only(self):
         followup = self._followup(self.customer)
         html = self._statement_html(followup)
