@@ -17,6 +17,6 @@ class CreditPartnerRisk(models.Model):
     def _refresh(self, company, partner_ids, today=None):
         risks = super()._refresh(company, partner_ids, today)
         self.env["credit.risk.warning"].sudo()._detect(
-            company, risks, today or fields.Date.context_today(self)
+            company, list(partner_ids), today or fields.Date.context_today(self)
         )
         return risks

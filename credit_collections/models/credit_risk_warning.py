@@ -91,16 +91,16 @@ class CreditRiskWarning(models.Model):
         return self.currency_id.format(amount)
 
     @api.model
-    def _detect(self, company, risks, today):
-        """Raise the warnings whose condition holds for these fresh figures and clear those
-        whose condition no longer does; tell of the raised ones."""
-        if not risks:
+    def _detect(self, company, partner_ids, today):
+        """Raise the warnings whose condition holds for these customers' fresh figures and
+        clear those whose condition no longer does; tell of the raised ones."""
+        if not partner_ids:
             return
-        rows = self.env.execute_query(self._detect_query(company, risks, today))
+        rows = self.env.execute_query(self._detect_query(company, partner_ids, today))
         self.invalidate_model()
         self.browse(warning_id for warning_id, notified in rows if notified)._notify()
 
-    def _detect_query(self, company, risks, today):
+    def _detect_query(self, company, partner_ids, today):
         policy = self.env["credit.risk.policy"]._for_company(company)
         partners = self.env["res.partner"].with_company(company)
         return SQL(
@@ -109,10 +109,11 @@ class CreditRiskWarning(models.Model):
                 SELECT risk.partner_id, warning.kind, warning.details,
                        COALESCE(risk.warnings_checked, FALSE) AS notified
                   FROM credit_partner_risk risk
-                  JOIN res_partner partner ON partner.id = risk.partner_id
-                 CROSS JOIN LATERAL (
+                 CROSS JOIN LATERAL (  -- a look-up per customer, not a scan of every partner
                        SELECT COALESCE((partner.credit_limit ->> %(company_key)s)::numeric,
                                        %(default_limit)s) AS credit_limit
+                         FROM res_partner partner WHERE partner.id = risk.partner_id
+                        LIMIT 1  -- kept a look-up: not flattened into a join
                  ) customer
                  CROSS JOIN LATERAL (VALUES
                      ('downgrade',
@@ -137,23 +138,30 @@ class CreditRiskWarning(models.Model):
                       jsonb_build_object('count', risk.broken_promise_count
                                                   - risk.previous_broken_promise_count))
                  ) AS warning(kind, holds, details)
-                 WHERE risk.id = ANY(%(risk_ids)s) AND warning.holds
+                 WHERE risk.company_id = %(company_id)s AND risk.partner_id = ANY(%(partner_ids)s)
+                   AND warning.holds
             ),
             checked AS (
                 UPDATE credit_partner_risk SET warnings_checked = TRUE
-                 WHERE id = ANY(%(risk_ids)s) AND warnings_checked IS NOT TRUE
+                 WHERE company_id = %(company_id)s AND partner_id = ANY(%(partner_ids)s)
+                   AND warnings_checked IS NOT TRUE
+            ),
+            ended AS (  -- a set difference, hashed: no nested loop over the conditions
+                SELECT partner_id, kind FROM credit_risk_warning
+                 WHERE company_id = %(company_id)s AND active
+                   AND partner_id = ANY(%(partner_ids)s)
+                EXCEPT
+                SELECT partner_id, kind FROM conditions
             ),
             cleared AS (
                 UPDATE credit_risk_warning warning
                    SET active = FALSE, cleared_on = %(today)s,
                        write_uid = %(uid)s, write_date = NOW() AT TIME ZONE 'UTC'
-                  FROM credit_partner_risk risk
-                 WHERE risk.id = ANY(%(risk_ids)s) AND warning.active
-                   AND warning.partner_id = risk.partner_id
-                   AND warning.company_id = risk.company_id
-                   AND NOT EXISTS (SELECT FROM conditions
-                                    WHERE conditions.partner_id = warning.partner_id
-                                      AND conditions.kind = warning.kind)
+                  FROM ended, credit_partner_risk risk
+                 WHERE warning.partner_id = ended.partner_id AND warning.kind = ended.kind
+                   AND warning.company_id = %(company_id)s AND warning.active
+                   AND risk.partner_id = warning.partner_id
+                   AND risk.company_id = %(company_id)s
                    AND NOT CASE warning.kind  -- a change lasts until the customer recovers
                        WHEN 'downgrade'
                        THEN COALESCE(risk.score < (warning.details ->> 'from_score')::int, FALSE)
@@ -170,7 +178,7 @@ class CreditRiskWarning(models.Model):
             ON CONFLICT (partner_id, company_id, kind) WHERE active DO NOTHING
             RETURNING id, notified
             """,
-            risk_ids=risks.ids,
+            partner_ids=list(partner_ids),
             company_id=company.id,
             company_key=str(company.id),
             default_limit=partners._fields["credit_limit"].get_company_dependent_fallback(partners),

@@ -1,6 +1,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from ..tools.receivables import customer_contacts
+
 MATCHES = [
     ("amount", "Same amount"),
     ("reference", "Same reference"),
@@ -85,9 +87,9 @@ class CreditReconcileSuggestion(models.Model):
         (commercial partners) in ``company``, read through their items' indexes."""
         customers = (
             SQL(
-                "line.company_id = %s AND partner.commercial_partner_id = ANY(%s)",
+                "line.company_id = %s AND line.partner_id = ANY(%s)",
                 company.id,
-                list(partner_ids),
+                customer_contacts(self.env, partner_ids)[0],
             )
             if company
             else SQL("TRUE")

@@ -60,7 +60,7 @@ def receivable_items(company, partner_ids=None, open_only=False):
     if open_only:
         # Written as Odoo's partial index on unreconciled items is: the planner may use it.
         conditions.append(SQL("line.reconciled IS NOT TRUE AND line.amount_residual != 0"))
-    customers = _customers(company.env, partner_ids)
+    customers = customer_contacts(company.env, partner_ids)
     return _items_select(SQL("line.amount_residual"), SQL(), conditions, customers)
 
 
@@ -89,7 +89,7 @@ def open_items_as_of(company, as_of, partner_ids=None):
     )
     conditions = [*_item_conditions(company), SQL("line.date <= %s", as_of)]
     residual = SQL("line.amount_residual + COALESCE(undone.amount, 0)")
-    customers = _customers(company.env, partner_ids)
+    customers = customer_contacts(company.env, partner_ids)
     open_today = _items_select(
         residual,
         SQL("LEFT JOIN undone ON undone.line_id = line.id"),
@@ -128,7 +128,7 @@ def _item_conditions(company, by_account=True):
     ]
 
 
-def _customers(env, partner_ids):
+def customer_contacts(env, partner_ids):
     """``(contact ids, their commercial partner ids)`` of the commercial partners
     ``partner_ids`` (themselves included), or None for every customer."""
     if partner_ids is None:
@@ -146,8 +146,8 @@ def _customers(env, partner_ids):
 
 def _items_select(residual, joins, conditions, customers=None):
     """The items' select, of every customer, or of a batch of ``customers`` (see
-    ``_customers``): their contacts are then given as lists, joined instead of the partners'
-    table, so that PostgreSQL estimates the batch's items from them and reads those items and
+    ``customer_contacts``): their contacts are then given as lists, joined instead of the
+    partners' table, so that PostgreSQL estimates the batch's items from them and reads those items and
     their journal entries through their indexes. A batch costs its own items, however large
     the company (with the partners' table joined, the planner hashed every partner and every
     entry of the company to keep the batch's)."""
