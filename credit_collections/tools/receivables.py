@@ -147,10 +147,10 @@ def customer_contacts(env, partner_ids):
 def _items_select(residual, joins, conditions, customers=None):
     """The items' select, of every customer, or of a batch of ``customers`` (see
     ``customer_contacts``): their contacts are then given as lists, joined instead of the
-    partners' table, so that PostgreSQL estimates the batch's items from them and reads those items and
-    their journal entries through their indexes. A batch costs its own items, however large
-    the company (with the partners' table joined, the planner hashed every partner and every
-    entry of the company to keep the batch's)."""
+    partners' table, so that PostgreSQL estimates the batch's items from them and reads those
+    items and their journal entries through their indexes. A batch costs its own items,
+    however large the company (with the partners' table joined, the planner hashed every
+    partner and every entry of the company to keep the batch's)."""
     if customers is None:
         partners = SQL("res_partner partner")
     else:
