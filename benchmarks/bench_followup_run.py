@@ -93,6 +93,7 @@ def overdue_figures(env, company, today):
 
 def reset(env):
     env.cr.execute(SQL("DELETE FROM credit_followup_communication; DELETE FROM credit_followup"))
+    env.cr.execute(SQL("DELETE FROM mail_activity WHERE res_model = 'credit.followup'"))
     env.cr.execute(SQL("UPDATE res_partner SET credit_hold = NULL WHERE credit_hold IS NOT NULL"))
     env.cr.commit()
     env.invalidate_all()

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import fields, models
 
 
 class CreditFollowup(models.Model):
@@ -9,20 +9,41 @@ class CreditFollowup(models.Model):
     _inherit = "credit.followup"  # pylint: disable=consider-merging-classes-inherited
 
     def _ask_to_reconcile(self, facts):
+        """The batch's requests in one create: one per follow-up would cost a run as many
+        activity schedulings as there are customers with credits to apply."""
         summary = self.env._("Reconcile open credits")
-        for followup in self:
-            line_ids = facts[followup.id]["reconcile_line_ids"]
-            asked = followup.activity_ids.filtered(lambda activity: activity.summary == summary)
-            if not line_ids or asked:
-                continue
-            invoices = self.env["account.move.line"].browse(line_ids).move_id
-            followup.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=(followup.collector_id or followup.partner_id.user_id or self.env.user).id,
-                summary=summary,
-                note=self.env._(
-                    "Open credits of the customer settle %(invoices)s in full: apply them "
-                    "(Follow-up > To Reconcile) rather than remind the customer.",
-                    invoices=", ".join(invoices.mapped("display_name")),
-                ),
+        asking = self.filtered(
+            lambda followup: (
+                facts[followup.id]["reconcile_line_ids"]
+                and not followup.activity_ids.filtered(lambda activity: activity.summary == summary)
             )
+        )
+        if not asking:
+            return
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        lines = self.env["account.move.line"]
+        self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": followup.id,
+                    "activity_type_id": todo.id,
+                    "date_deadline": fields.Date.context_today(self),
+                    "user_id": (
+                        followup.collector_id or followup.partner_id.user_id or self.env.user
+                    ).id,
+                    "summary": summary,
+                    "note": self.env._(
+                        "Open credits of the customer settle %(invoices)s in full: apply them "
+                        "(Follow-up > To Reconcile) rather than remind the customer.",
+                        invoices=", ".join(
+                            lines.browse(facts[followup.id]["reconcile_line_ids"]).move_id.mapped(
+                                "display_name"
+                            )
+                        ),
+                    ),
+                }
+                for followup in asking
+            ]
+        )
