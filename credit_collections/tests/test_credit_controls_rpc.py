@@ -87,3 +87,31 @@ class TestCreditControlsOverRpc(CreditCollectionsCommon, HttpCase):
                 {"res_model": "sale.order", "res_id": other.id, "reason": "Peek"},
             )
         self.assertEqual(caught.exception.args[0], "odoo.exceptions.AccessError")
+
+    def test_warnings_and_reconciliation_refused_over_rpc(self):
+        """Nobody writes an early warning (clearing it by ``active`` would empty the
+        watchlist); a salesperson cannot apply a credit to an invoice."""
+        invoice = self._invoice(self.customer, 500.0, days_ago=40)
+        self._invoice(self.customer, 500.0, move_type="out_refund")
+        self._refreshed_risk(self.customer)
+        warning = self.env["credit.risk.warning"].search([("partner_id", "=", self.customer.id)])
+        suggestion = self.env["credit.reconcile.suggestion"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertTrue(warning and suggestion)
+        values = {"partner_id": self.customer.id, "company_id": self.company.id, "kind": "late"}
+        for method, args in [
+            ("write", ([warning.id], {"active": False})),
+            ("copy", ([warning.id],)),
+            ("create", ({**values, "raised_on": str(fields.Date.today())},)),
+            ("unlink", ([warning.id],)),
+        ]:
+            with self.subTest(method=method), self.assertRaises(JsonRpcException) as caught:
+                self._call("credit.risk.warning", method, *args)
+            self.assertEqual(caught.exception.args[0], "odoo.exceptions.AccessError")
+        with self.assertRaises(JsonRpcException) as caught:
+            self._call("credit.reconcile.suggestion", "action_apply", [suggestion.id])
+        self.assertEqual(caught.exception.args[0], "odoo.exceptions.AccessError")
+        warning.invalidate_recordset()
+        self.assertTrue(warning.active)
+        self.assertEqual(invoice.payment_state, "not_paid")

@@ -32,7 +32,7 @@ class TestCreditInvoiceForecastTour(CreditCollectionsCommon, HttpCase):
         self._refreshed_risk(planned)
         self._refreshed_risk(unplanned)
         self.start_tour(
-            "/odoo/action-credit_collections.credit_invoice_forecast_action",
+            "/odoo/action-credit_collections.credit_invoice_forecast_action?view_type=list",
             "credit_invoice_forecast_plan",
             login=self.collections_user.login,
         )

@@ -37,9 +37,8 @@ registry.category("web_tour.tours").add("credit_invoice_forecast_collector", {
 registry.category("web_tour.tours").add("credit_invoice_forecast_plan", {
     steps: () => [
         {
-            content: "Switch to the list",
-            trigger: ".o_switch_view.o_list",
-            run: "click",
+            content: "The list shows both customers' invoices before filtering",
+            trigger: ".o_list_view .o_data_row:contains(Unplanned Customer)",
         },
         {
             content: "Open the filters",
@@ -50,6 +49,10 @@ registry.category("web_tour.tours").add("credit_invoice_forecast_plan", {
             content: "Keep the invoices under a payment plan",
             trigger: ".o-dropdown-item:contains(Under Payment Plan)",
             run: "click",
+        },
+        {
+            content: "The filter is applied",
+            trigger: ".o_searchview_facet:contains(Under Payment Plan)",
         },
         {
             content: "The planned invoice says which instalment settles it",
