@@ -62,30 +62,42 @@ def field_spec(model, field, node):
     return {}
 
 
-def plain_spec(env):
-    """The specification of the form without the credit addons' views of it."""
-    views = env["ir.model.data"].search(
-        [("module", "in", CREDIT_MODULES), ("model", "=", "ir.ui.view")]
-    )
-    credit_views = (
+def spec_without(env, modules):
+    """The specification of the form without ``modules``' views of it."""
+    views = env["ir.model.data"].search([("module", "in", modules), ("model", "=", "ir.ui.view")])
+    module_views = (
         env["ir.ui.view"]
         .browse(views.mapped("res_id"))
         .filtered(lambda view: view.model == "res.partner" and view.type == "form")
     )
-    credit_views.sudo().active = False
+    module_views.sudo().active = False
     spec = form_spec(env)
-    credit_views.sudo().active = True
+    module_views.sudo().active = True
     return spec
 
 
-def measure(env, partner_ids, plain, credit):
-    """Read each customer's plain form, then the credit part, from cold caches: (ms per
-    customer, queries per customer) of each."""
-    figures = {"plain": ([], []), "credit": ([], [])}
+def parts(env):
+    """The form's parts, ``{name: spec}``: the plain form, then the fields each credit
+    addon installed adds to it."""
+    full = form_spec(env)
+    specs = {"plain form": spec_without(env, CREDIT_MODULES)}
+    for module, name in ((CREDIT_MODULES[0], "credit part"), (OCA_MODULE, "OCA part")):
+        if env["ir.module.module"].search_count(
+            [("name", "=", module), ("state", "=", "installed")]
+        ):
+            without = spec_without(env, [module])
+            specs[name] = {field: full[field] for field in full.keys() - without.keys()}
+    return specs
+
+
+def measure(env, partner_ids, specs):
+    """Read each customer's form part by part, from cold caches: ``{part: (ms per customer,
+    queries per customer)}``."""
+    figures = {part: ([], []) for part in specs}
     for partner_id in partner_ids:
         env.invalidate_all()  # records cold; the registry's caches warm, as in a server
         partner = env["res.partner"].browse(partner_id)
-        for part, spec in (("plain", plain), ("credit", credit)):
+        for part, spec in specs.items():
             before = env.cr.sql_log_count
             start = time.perf_counter()
             partner.web_read(spec)
@@ -103,21 +115,27 @@ def report(label, timings, queries):
 
 def run(env, args):
     company = env.company
-    manager = env.ref("credit_collections.group_credit_manager")
-    env.user.group_ids |= manager
+    groups = ["credit_collections.group_credit_manager"]
+    if env["ir.module.module"].search_count(
+        [("name", "=", OCA_MODULE), ("state", "=", "installed")]
+    ):
+        groups.append(f"{OCA_MODULE}.group_account_financial_risk_user")  # its tab's readers
+    for xmlid in groups:
+        env.user.group_ids |= env.ref(xmlid)
     user_env = env(su=False)
-    plain, spec = plain_spec(user_env), form_spec(user_env)
-    credit = {name: spec[name] for name in spec.keys() - plain.keys()}
-    print(f"form: {len(plain)} plain fields, credit fields {sorted(credit)}")
+    specs = parts(user_env)
+    for part, spec in specs.items():
+        print(f"{part}: {len(spec)} fields" + ("" if part == "plain form" else f" {sorted(spec)}"))
     short, long_ = shortest_and_longest(env, company, args.customers // 2)
-    measure(user_env, [short[0][0]], plain, credit)  # warms the registry's caches
+    measure(user_env, [short[0][0]], specs)  # warms the registry's caches
     for label, rows in (("short histories", short), ("long histories", long_)):
         partner_ids = [partner_id for partner_id, _lines in rows]
         env["credit.partner.risk"]._refresh(company, partner_ids)
         env.cr.flush()
-        figures = measure(user_env, partner_ids, plain, credit)
-        report(f"{label} ({rows[-1][1]}-{rows[0][1]} lines): plain form", *figures["plain"])
-        report(f"{label}: credit part", *figures["credit"])
+        figures = measure(user_env, partner_ids, specs)
+        print(f"{label} ({rows[-1][1]}-{rows[0][1]} lines):")
+        for part, (timings, queries) in figures.items():
+            report(f"  {part}", timings, queries)
 
 
 def main():

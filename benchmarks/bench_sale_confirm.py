@@ -120,6 +120,43 @@ def measure(env, orders, step, prepare=None):
     return timings, queries
 
 
+def measure_interleaved(env, orders, steps):
+    """Each order confirmed by one of ``steps`` in turn (the first order by the first step,
+    and so on), so that the machine's drift weighs on every step alike: for each step,
+    (ms per order, queries per order)."""
+    results = [([], []) for _step in steps]
+    for index, order in enumerate(orders):
+        timings, queries = measure(env, order, steps[index % len(steps)])
+        results[index % len(steps)][0].extend(timings)
+        results[index % len(steps)][1].extend(queries)
+    return results
+
+
+def single_confirmations(env):
+    """The confirmations compared, by name: Odoo's own (every credit check off), through
+    this addon, and through OCA's ``sale_financial_risk`` when it is installed."""
+    paths = {
+        "plain confirmation": lambda order: plain_confirm(order.with_context(bypass_risk=True)),
+        "confirmation with check": lambda order: order.with_context(
+            bypass_risk=True
+        ).action_confirm(),
+    }
+    if oca_installed(env):
+        paths["confirmation with OCA sale_financial_risk"] = plain_confirm
+    return paths
+
+
+def report_added(label, paths, results):
+    """What each credit check adds to the plain confirmation, medians against medians."""
+    (plain_times, plain_queries), *others = results
+    for name, (timings, queries) in zip(list(paths)[1:], others, strict=True):
+        print(
+            f"{label}: {name} adds "
+            f"{statistics.median(timings) - statistics.median(plain_times):+.1f} ms (median), "
+            f"{statistics.median(queries) - statistics.median(plain_queries):+.0f} queries"
+        )
+
+
 def measure_batch(env, orders, step):
     """Run ``step(orders)`` once, caches cold at the start: per-order ms and queries."""
     env.invalidate_all()
@@ -191,19 +228,17 @@ def run(env, args):
                     lambda o: o.evaluate_risk_message(o.partner_invoice_id.commercial_partner_id),
                 ),
             )
-        # One order at a time, as from the form: plain confirmation, then through the addon.
-        plain = orders[: len(orders) // 2]
-        report(f"{label}: plain confirmation", *measure(env, plain, plain_confirm))
-        checked = (orders - plain).with_context(bypass_risk=True)  # OCA's check, if any, off
-        report(
-            f"{label}: confirmation with check",
-            *measure(env, checked, lambda order: order.action_confirm()),
-        )
+        # One order at a time, as from the form, each path in turn.
+        paths = single_confirmations(env)
+        results = measure_interleaved(env, orders, list(paths.values()))
+        for name, (timings, queries) in zip(paths, results, strict=True):
+            report(f"{label}: {name}", timings, queries)
+        report_added(label, paths, results)
         # All at once, as a mass confirmation.
         plain, checked = create_quotations(env, partner_ids), create_quotations(env, partner_ids)
         report(
             f"{label}: batch plain confirmation",
-            *measure_batch(env, plain, plain_confirm),
+            *measure_batch(env, plain.with_context(bypass_risk=True), plain_confirm),
         )
         report(
             f"{label}: batch confirmation with check",

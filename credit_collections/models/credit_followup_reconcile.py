@@ -22,7 +22,7 @@ class CreditFollowup(models.Model):
             return
         todo = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id(self._name)
-        lines = self.env["account.move.line"]
+        invoice_names = self._reconcile_invoice_names(asking, facts)
         self.env["mail.activity"].create(
             [
                 {
@@ -38,12 +38,20 @@ class CreditFollowup(models.Model):
                         "Open credits of the customer settle %(invoices)s in full: apply them "
                         "(Follow-up > To Reconcile) rather than remind the customer.",
                         invoices=", ".join(
-                            lines.browse(facts[followup.id]["reconcile_line_ids"]).move_id.mapped(
-                                "display_name"
-                            )
+                            invoice_names[line_id]
+                            for line_id in facts[followup.id]["reconcile_line_ids"]
                         ),
                     ),
                 }
                 for followup in asking
             ]
         )
+
+    def _reconcile_invoice_names(self, asking, facts):
+        """``{invoice line id: its invoice's number}`` for the follow-ups ``asking``, in one
+        read: posted invoices go by their number."""
+        lines = self.env["account.move.line"].browse(
+            line_id for followup in asking for line_id in facts[followup.id]["reconcile_line_ids"]
+        )
+        lines.fetch(["move_name"])
+        return {line.id: line.move_name for line in lines}

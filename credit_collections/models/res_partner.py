@@ -6,9 +6,35 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..tools.groups import COLLECTIONS_USER, CREDIT_MANAGER, INTERNAL_USERS
-from .credit_risk_policy import MAX_AMOUNT, within
+from .credit_risk_policy import GRADES, MAX_AMOUNT, within
 
 # Credit data is internal: portal users (customers) never read their own score, hold or figures.
+
+
+# The customer's figures in the current company: partner field → column of its risk row.
+RISK_FIGURES = {
+    "credit_risk_computed_on": "computed_on",
+    "credit_exposure": "exposure",
+    "credit_open_amount": "open_amount",
+    "credit_overdue_amount": "overdue_amount",
+    "credit_draft_invoice_amount": "draft_invoice_amount",
+    "credit_uninvoiced_order_amount": "uninvoiced_order_amount",
+    "credit_score": "score",
+    "credit_grade": "grade",
+    "credit_score_reasons": "score_reasons",
+}
+
+
+def _risk_figure(column):
+    """A figure of the customer's current-company risk row, shown and searched as a related
+    field would be, but computed with the others in one pass (``_compute_credit_figures``):
+    each related field is a pass of its own over the records, and the form shows nine."""
+
+    def search(partners, operator, value):
+        row_domain = [(column, operator, value), ("company_id", "=", partners.env.company.id)]
+        return [("commercial_partner_id.credit_risk_ids", "any", row_domain)]
+
+    return {"compute": "_compute_credit_figures", "search": search, "groups": INTERNAL_USERS}
 
 
 class ResPartner(models.Model):
@@ -36,25 +62,16 @@ class ResPartner(models.Model):
         groups=INTERNAL_USERS,
     )
     credit_risk_computed_on = fields.Date(
-        related="credit_risk_id.computed_on",
-        string="Credit Figures As Of",
-        groups=INTERNAL_USERS,
+        string="Credit Figures As Of", **_risk_figure("computed_on")
     )
-    credit_exposure = fields.Monetary(
-        related="credit_risk_id.exposure", string="Exposure", groups=INTERNAL_USERS
-    )
-    credit_open_amount = fields.Monetary(
-        related="credit_risk_id.open_amount", groups=INTERNAL_USERS
-    )
-    credit_overdue_amount = fields.Monetary(
-        related="credit_risk_id.overdue_amount", groups=INTERNAL_USERS
-    )
+    credit_exposure = fields.Monetary(string="Exposure", **_risk_figure("exposure"))
+    credit_open_amount = fields.Monetary(string="Open Receivable", **_risk_figure("open_amount"))
+    credit_overdue_amount = fields.Monetary(string="Overdue", **_risk_figure("overdue_amount"))
     credit_draft_invoice_amount = fields.Monetary(
-        related="credit_risk_id.draft_invoice_amount", groups=INTERNAL_USERS
+        string="Draft Invoices", **_risk_figure("draft_invoice_amount")
     )
     credit_uninvoiced_order_amount = fields.Monetary(
-        related="credit_risk_id.uninvoiced_order_amount",
-        groups=INTERNAL_USERS,
+        string="Orders to Invoice", **_risk_figure("uninvoiced_order_amount")
     )
     credit_hold = fields.Boolean(
         company_dependent=True,
@@ -95,15 +112,11 @@ class ResPartner(models.Model):
         help="Last periodic review of the checklist; the first one is the latest verification.",
         groups=INTERNAL_USERS,
     )
-    credit_score = fields.Integer(
-        related="credit_risk_id.score", string="Risk Score", groups=INTERNAL_USERS
-    )
+    credit_score = fields.Integer(string="Risk Score", **_risk_figure("score"))
     credit_grade = fields.Selection(
-        related="credit_risk_id.grade", string="Risk Grade", groups=INTERNAL_USERS
+        [(grade, grade) for grade in GRADES], string="Risk Grade", **_risk_figure("grade")
     )
-    credit_score_reasons = fields.Text(
-        related="credit_risk_id.score_reasons", string="Why", groups=INTERNAL_USERS
-    )
+    credit_score_reasons = fields.Text(string="Why", **_risk_figure("score_reasons"))
     credit_limit_amount = fields.Monetary(
         compute="_compute_credit_limit_amount",
         compute_sudo=True,
@@ -144,6 +157,13 @@ class ResPartner(models.Model):
             rows = risks_by_partner.get(partner.commercial_partner_id, risk_model)
             partner.credit_company_risk_ids = rows
             partner.credit_risk_id = rows.filtered(lambda risk: risk.company_id == self.env.company)
+
+    @api.depends_context("company", "allowed_company_ids")
+    @api.depends(*(f"credit_risk_id.{column}" for column in RISK_FIGURES.values()))
+    def _compute_credit_figures(self):
+        for partner in self:
+            risk = partner.credit_risk_id.sudo()  # as a related field reads it
+            partner.update({name: risk[column] for name, column in RISK_FIGURES.items()})
 
     def _search_credit_risk_id(self, operator, value):
         risk_domain = [("id", operator, value), ("company_id", "=", self.env.company.id)]
@@ -219,12 +239,14 @@ class ResPartner(models.Model):
     def _compute_kyc_status(self):
         """One search for the batch (see ``_compute_credit_risk_id`` on why not a filter of
         ``kyc_item_ids``); the policy only for a complete checklist."""
-        items = self.env["credit.kyc.item"].search(
+        items = self.env["credit.kyc.item"].search_fetch(
             [
                 ("partner_id", "in", self.commercial_partner_id.ids),
                 ("company_id", "=", self.env.company.id),
                 ("required", "=", True),
-            ]
+            ],
+            ["partner_id", "state", "expires_on", "verified_on"],
+            order="id",  # the model's order joins the partners, for nothing here
         )
         items_by_partner = items.grouped("partner_id")
         today = fields.Date.context_today(self)

@@ -246,6 +246,18 @@ class TestCreditPartnerRisk(CreditCollectionsCommon):
         one = self.partner.with_context(allowed_company_ids=self.company.ids)
         self.assertEqual(one.credit_company_risk_ids, self._risk(), "the active one only")
 
+    def test_customers_are_searched_by_their_figures_in_the_current_company(self):
+        self._invoice(self.partner, 300.0, days_ago=2)
+        self._invoice(self.partner, 450.0, days_ago=2, company=self.other_company)
+        self._risk(), self._risk(company=self.other_company)
+        partners = self.env["res.partner"].with_user(self.collections_user)
+        self.assertIn(self.partner, partners.search([("credit_exposure", "=", 300.0)]))
+        self.assertNotIn(self.partner, partners.search([("credit_exposure", ">", 400.0)]))
+        other = self.env["res.partner"].with_company(self.other_company)
+        self.assertIn(self.partner, other.search([("credit_exposure", ">", 400.0)]))
+        grade = self.partner.credit_grade
+        self.assertIn(self.partner, partners.search([("credit_grade", "=", grade)]))
+
     def test_available_credit_uses_odoo_credit_limit(self):
         self.partner.credit_limit = 5000.0
         self._invoice(self.partner, 1200.0, days_ago=2)
