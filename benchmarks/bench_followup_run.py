@@ -15,6 +15,9 @@ deleted and the run is timed in its two phases, each batch committed as by the c
   statement and letter PDFs (one wkhtmltopdf call per batch), emails and SMS queued, call
   activities, holds — to give the delivery throughput; with ``--delivery-workers N``, N threads
   with a cursor each share the queue, as N delivery cron jobs do.
+
+With OCA's ``account_credit_control`` installed and ``--oca-addons-path``, its run on the same
+portfolio and day is timed after each round, rolled back.
 """
 
 import argparse
@@ -137,6 +140,47 @@ def time_round(env, args, today):
     print(f"second run the same day: {len(again)} decided in {time.perf_counter() - start:.2f} s")
 
 
+OCA_MODULE = "account_credit_control"
+
+
+def oca_state(env, args):
+    """Why OCA's ``account_credit_control`` cannot be compared, or None when it can."""
+    if not args.oca_addons_path:
+        return "no --oca-addons-path given"
+    module = env["ir.module.module"].search([("name", "=", OCA_MODULE)])
+    if module.state != "installed":
+        return f"module {OCA_MODULE} is not installed in {args.db} (install it with odoo-bin -i)"
+    return None
+
+
+def time_oca_run(env, args, today):
+    """OCA's credit control run on the same portfolio and day, from no previous run, as its
+    *Run* button does: its three-level policy of the company over the receivable accounts.
+    Rolled back: the timed run is its line generation; it sends nothing either."""
+    if reason := oca_state(env, args):
+        print(f"OCA {OCA_MODULE}: skipped, {reason}")
+        return
+    policy = env.company.credit_policy_id
+    policy.account_ids = env["account.account"].search(
+        [("account_type", "=", "asset_receivable"), ("company_ids", "in", env.company.ids)]
+    )
+    env.cr.execute(SQL("DELETE FROM credit_control_line; DELETE FROM credit_control_run"))
+    env.invalidate_all()
+    run = env["credit.control.run"].create({"date": today, "policy_ids": policy.ids})
+    env.flush_all()
+    queries, start = env.cr.sql_log_count, time.perf_counter()
+    lines = run._generate_credit_lines()
+    env.flush_all()
+    seconds = time.perf_counter() - start
+    print(
+        f"OCA {OCA_MODULE}: {len(lines)} credit control lines for "
+        f"{len(lines.partner_id)} customers in {seconds:.1f} s, "
+        f"{env.cr.sql_log_count - queries} queries (its run: lines, no communication yet)"
+    )
+    env.cr.rollback()
+    env.invalidate_all()
+
+
 def decide_in_parallel(registry, workers, batch_size):
     """``workers`` threads run the escalation together, each with its own cursor (as that many
     escalation cron jobs): how many customers each decided."""
@@ -199,6 +243,7 @@ def main():
         overdue_figures(env, env.company, today)
         for _round in range(args.rounds):
             time_round(env, args, today)
+            time_oca_run(env, args, today)
     return 0
 
 
