@@ -7,6 +7,33 @@ from odoo.http import request
 STATEMENT_REPORT = "credit_collections.action_report_followup_partner_statement"
 
 
+def statement_followup(token):
+    """The follow-up a statement link opens, as superuser; 404 for a bad or expired link."""
+    followup = request.env["credit.followup"]._from_statement_token(token)
+    if not followup:
+        raise NotFound()
+    return followup
+
+
+def render_statement(token, followup, message=None, error=None):
+    """The statement page of ``followup``, with a confirmation ``message`` or an ``error``."""
+    lines = followup.open_line_ids  # by due date
+    totals = {}
+    for line in lines:
+        totals[line.currency_id] = totals.get(line.currency_id, 0.0) + line.amount_residual_currency
+    values = {
+        "followup": followup,
+        "lines": lines,
+        "payable": followup._portal_payable_invoices(),
+        "totals": totals,
+        "token": token,
+        "today": fields.Date.context_today(followup),
+        "message": message,
+        "error": error,
+    }
+    return request.render("credit_collections.portal_credit_statement", values)
+
+
 class PortalStatement(http.Controller):
     """The customer's statement page, opened from a reminder's signed link without a login:
     its open items and what it can do about them (pay an invoice through Odoo's own invoice
@@ -27,35 +54,13 @@ class PortalStatement(http.Controller):
             return request.redirect("/my/invoices")
         return request.redirect(f"/credit/statement/{followup._statement_token()}")
 
-    def _followup(self, token):
-        followup = request.env["credit.followup"]._from_statement_token(token)
-        if not followup:
-            raise NotFound()
-        return followup
-
     @http.route("/credit/statement/<string:token>", type="http", auth="public", methods=["GET"])
     def statement(self, token, message=None, error=None):
-        followup = self._followup(token)
-        lines = followup.open_line_ids  # by due date
-        totals = {}
-        for line in lines:
-            totals[line.currency_id] = (
-                totals.get(line.currency_id, 0.0) + line.amount_residual_currency
-            )
-        values = {
-            "followup": followup,
-            "lines": lines,
-            "totals": totals,
-            "token": token,
-            "today": fields.Date.context_today(followup),
-            "message": message,
-            "error": error,
-        }
-        return request.render("credit_collections.portal_credit_statement", values)
+        return render_statement(token, statement_followup(token), message, error)
 
     @http.route("/credit/statement/<string:token>/pdf", type="http", auth="public", methods=["GET"])
     def statement_pdf(self, token):
-        followup = self._followup(token)
+        followup = statement_followup(token)
         pdf, _type = (
             request.env["ir.actions.report"].sudo()._render_qweb_pdf(STATEMENT_REPORT, followup.ids)
         )
@@ -69,7 +74,7 @@ class PortalStatement(http.Controller):
         "/credit/statement/<string:token>/promise", type="http", auth="public", methods=["POST"]
     )
     def promise(self, token, promise_date=None, amount=None, **_kwargs):
-        followup = self._followup(token)
+        followup = statement_followup(token)
         try:
             promised = fields.Date.to_date(promise_date), float(amount)
         except (ValueError, TypeError):
@@ -85,7 +90,7 @@ class PortalStatement(http.Controller):
         "/credit/statement/<string:token>/dispute", type="http", auth="public", methods=["POST"]
     )
     def dispute(self, token, invoice_id=None, reason=None, attachment=None, **_kwargs):
-        followup = self._followup(token)
+        followup = statement_followup(token)
         invoice = request.env["account.move"].sudo().browse(int(invoice_id or 0)).exists()
         upload = None
         if attachment and attachment.filename:

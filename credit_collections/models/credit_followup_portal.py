@@ -100,6 +100,35 @@ class CreditFollowup(models.Model):
             ),
         )
 
+    def _portal_payable_invoices(self):
+        """The open invoices the customer may pay online from its statement page."""
+        self.ensure_one()
+        return self.open_line_ids.move_id.filtered(
+            lambda move: move.move_type == "out_invoice" and move._has_to_be_paid()
+        )
+
+    def _portal_invoices_to_pay(self, invoice_ids=None):
+        """The invoices the customer pays in one online payment from its statement page:
+        those of ``invoice_ids`` (all it may pay online when None), each payable there, all
+        in one currency.
+
+        :raise UserError: saying what to choose instead
+        """
+        payable = self._portal_payable_invoices()
+        chosen = payable if invoice_ids is None else payable.browse(invoice_ids)
+        if not chosen:
+            raise UserError(self.env._("Choose the invoices to pay."))
+        if chosen - payable:
+            raise UserError(self.env._("Only the open invoices of this statement can be paid."))
+        if len(chosen.currency_id) > 1:
+            raise UserError(
+                self.env._(
+                    "Your invoices are in %(currencies)s: pay those of one currency at a time.",
+                    currencies=", ".join(chosen.currency_id.mapped("name")),
+                )
+            )
+        return chosen
+
     def _tell_collector(self, summary, note):
         self.activity_schedule(
             "mail.mail_activity_data_todo",

@@ -39,6 +39,7 @@ from . import test_followup_pdf_batch
 from . import test_credit_late_charges
 from . import test_credit_late_charge_tour
 from . import test_portal_statement
+from . import test_portal_statement_payment
 from . import test_portal_statement_tour
 from . import test_followup_contact
 from . import test_credit_risk_warnings

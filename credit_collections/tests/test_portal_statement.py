@@ -158,14 +158,34 @@ class TestPortalStatement(CreditCollectionsCommon, HttpCase):
                 self.assertIn(invoice.name, page)
                 self.assertNotIn(other.name, page)
 
-    def _portal_user(self, contact):
+    def test_portal_users_of_two_companies_see_their_company_only(self):
+        """One customer billed by two companies: each company's portal user sees that
+        company's statement, not the other's."""
+        self._invoice(self.customer, 555.0, days_ago=20, company=self.other_company)
+        for company, shown, hidden in (
+            (self.company, "700.00", "555.00"),
+            (self.other_company, "555.00", "700.00"),
+        ):
+            with self.subTest(company=company.name):
+                contact = self.env["res.partner"].create(
+                    {"name": f"Buyer for {company.name}", "parent_id": self.customer.id}
+                )
+                user = self._portal_user(contact, company)
+                self.authenticate(user.login, user.login)
+                page = self.url_open("/my/credit/statement").text
+                self.assertIn(company.name, page)
+                self.assertIn(shown, page)
+                self.assertNotIn(hidden, page)
+
+    def _portal_user(self, contact, company=None):
+        company = company or self.company
         return self.env["res.users"].create(
             {
                 "login": f"portal-{contact.id}",
                 "password": f"portal-{contact.id}",
                 "partner_id": contact.id,
-                "company_id": self.company.id,
-                "company_ids": [(6, 0, self.company.ids)],
+                "company_id": company.id,
+                "company_ids": [(6, 0, company.ids)],
                 "group_ids": [(6, 0, [self.env.ref("base.group_portal").id])],
             }
         )

@@ -61,3 +61,46 @@ registry.category("web_tour.tours").add("credit_portal_statement", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("credit_portal_statement_pay", {
+    steps: () => [
+        {
+            content: "Tick the late invoice",
+            trigger: "table[name=statement_lines] tr:contains(700.00) input.o_credit_pay_select",
+            run: "click",
+        },
+        {
+            content: "Tick the recent one",
+            trigger: "table[name=statement_lines] tr:contains(300.50) input.o_credit_pay_select",
+            run: "click",
+        },
+        {
+            content: "Pay both in one payment",
+            trigger: "button.o_credit_pay_selected",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The payment page lists the two invoices and their total",
+            trigger: "table[name=invoices_to_pay] .o_credit_pay_total:contains(1,000.50)",
+        },
+        {
+            content: "The third invoice is not paid",
+            trigger: "table[name=invoices_to_pay]:not(:contains(45.00))",
+        },
+        {
+            content: "Odoo's payment form offers the company's payment methods",
+            trigger: "#o_payment_form[data-amount='1000.5'] [name=o_payment_radio]",
+        },
+        {
+            content: "Back to the statement",
+            trigger: "a:contains(Back to your statement)",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The statement is there again",
+            trigger: "table[name=statement_lines] tfoot:contains(1,045.50)",
+        },
+    ],
+});
