@@ -11,8 +11,11 @@ trap drop_test_db EXIT
 
 dropdb --if-exists "$TEST_DB"
 ADDONS=credit_collections,credit_collections_stock
-say "installing $ADDONS in the fresh database $TEST_DB"
-odoo_bin -d "$TEST_DB" -i "$ADDONS" --stop-after-init --log-level=warn \
+# Odoo's demo payment provider: the customer's tour pays with it, as a customer would with a
+# real one (it is a test fixture of Odoo's payment module, not a dependency of the addon).
+TEST_ONLY=payment_demo
+say "installing $ADDONS and $TEST_ONLY in the fresh database $TEST_DB"
+odoo_bin -d "$TEST_DB" -i "$ADDONS,$TEST_ONLY" --stop-after-init --log-level=warn \
     || die "installing $ADDONS failed (see the log above)"
 say "upgrading $ADDONS in $TEST_DB"
 odoo_bin -d "$TEST_DB" -u "$ADDONS" --stop-after-init --log-level=warn \

@@ -89,18 +89,29 @@ registry.category("web_tour.tours").add("credit_portal_statement_pay", {
             trigger: "table[name=invoices_to_pay]:not(:contains(45.00))",
         },
         {
-            content: "Odoo's payment form offers the company's payment methods",
+            content: "Choose Odoo's demo payment method",
             trigger: "#o_payment_form[data-amount='1000.5'] [name=o_payment_radio]",
+            run: "click",
         },
         {
-            content: "Back to the statement",
-            trigger: "a:contains(Back to your statement)",
+            content: "Enter the (test) card",
+            trigger: "input[name=customer_input]",
+            run: "edit 4242424242424242",
+        },
+        {
+            content: "Pay",
+            trigger: "button[name=o_payment_submit_button]",
             run: "click",
             expectUnloadPage: true,
         },
         {
-            content: "The statement is there again",
-            trigger: "table[name=statement_lines] tfoot:contains(1,045.50)",
+            content: "Back on the statement once paid: only the third invoice is left",
+            trigger: "table[name=statement_lines] tfoot:contains(45.00)",
+            timeout: 30000,
+        },
+        {
+            content: "The paid invoices are gone from it",
+            trigger: "table[name=statement_lines]:not(:contains(700.00))",
         },
     ],
 });
