@@ -50,6 +50,7 @@ from . import account_move_credit_hold
 from . import account_move_forecast
 from . import account_move_late_charge
 from . import account_move_line
+from . import account_move_line_aging
 from . import account_move_line_early_discount
 from . import account_partial_reconcile
 from . import res_company

@@ -49,6 +49,17 @@ class TestPortalStatement(CreditCollectionsCommon, HttpCase):
         for internal in ("4,321.00", "Risk", "Grade", "score"):
             self.assertNotIn(internal, page)
 
+    def test_the_statement_ages_what_is_open_on_its_page_and_pdf(self):
+        page = self.url_open(self._url()).text.replace("\xa0", " ")
+        for document in (page, self._statement_html(self.followup)):
+            aging = re.search(r'<table[^>]*name="aging".*?</table>', document, re.S).group(0)
+            self.assertIn("31-60", aging)
+            # not due, 1-30, 31-60, 61-90, 91-120, 120+: the recent invoice, then the late one
+            self.assertEqual(
+                re.findall(r'oe_currency_value">([\d,.]+)<', aging),
+                ["0.00", "300.00", "700.00", "0.00", "0.00", "0.00"],
+            )
+
     def test_forged_tampered_foreign_or_expired_links_open_nothing(self):
         token = self.followup._statement_token()
         tampered = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
