@@ -61,6 +61,13 @@ class ResPartner(models.Model):
         help="The customer's figures in each of the companies the user works in.",
         groups=INTERNAL_USERS,
     )
+    credit_consolidated_exposure = fields.Monetary(
+        compute="_compute_credit_risk_id",
+        string="Exposure, All Companies",
+        help="The customer's exposure in each of the companies the user works in, converted "
+        "to the current company's currency at today's rate and added up.",
+        groups=CREDIT_MANAGER,
+    )
     credit_risk_computed_on = fields.Date(
         string="Credit Figures As Of", **_risk_figure("computed_on")
     )
@@ -134,7 +141,7 @@ class ResPartner(models.Model):
     )
 
     @api.depends_context("company", "allowed_company_ids")
-    @api.depends("commercial_partner_id.credit_risk_ids")
+    @api.depends("commercial_partner_id.credit_risk_ids.exposure")
     def _compute_credit_risk_id(self):
         """One query for the batch, the rows' figures with them; not a filter of
         ``credit_risk_ids``: a one2many's cache is shared by every environment, and a read
@@ -157,6 +164,18 @@ class ResPartner(models.Model):
             rows = risks_by_partner.get(partner.commercial_partner_id, risk_model)
             partner.credit_company_risk_ids = rows
             partner.credit_risk_id = rows.filtered(lambda risk: risk.company_id == self.env.company)
+            partner.credit_consolidated_exposure = self._credit_consolidated(rows)
+
+    @api.model
+    def _credit_consolidated(self, rows):
+        """The exposure of these risk rows (one per company) in the current company's
+        currency, each converted at today's rate."""
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        return sum(
+            row.currency_id._convert(row.exposure, company.currency_id, company, today)
+            for row in rows
+        )
 
     @api.depends_context("company", "allowed_company_ids")
     @api.depends(*(f"credit_risk_id.{column}" for column in RISK_FIGURES.values()))

@@ -2,6 +2,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import CreditCollectionsCommon
@@ -245,6 +246,38 @@ class TestCreditPartnerRisk(CreditCollectionsCommon):
         )
         one = self.partner.with_context(allowed_company_ids=self.company.ids)
         self.assertEqual(one.credit_company_risk_ids, self._risk(), "the active one only")
+
+    def test_a_credit_manager_sees_the_exposure_of_all_companies_converted(self):
+        """One customer of a dollar company and a euro company: consolidated in the currency
+        of the company the manager works in, at that company's rate of today."""
+        eur = self.setup_other_currency("EUR", rates=[("2000-01-01", 0.8)])  # $1 = 0.80 EUR
+        euro_company = self.setup_other_company(name="Credit Euro Company", currency_id=eur.id)
+        euro_company = euro_company["company"]
+        usd = self.company.currency_id
+        self.env["res.currency.rate"].create(  # in the euro company: 1 EUR = $1.25
+            {
+                "currency_id": usd.id,
+                "rate": 1.25,
+                "name": "2000-01-01",
+                "company_id": euro_company.id,
+            }
+        )
+        self._invoice(self.partner, 300.0, days_ago=2)
+        self._invoice(self.partner, 450.0, days_ago=2, company=euro_company)
+        self.assertEqual(self._risk(company=euro_company).exposure, 450.0)
+        self.assertEqual(self._risk().exposure, 300.0)
+        self.credit_manager.company_ids |= euro_company
+        manager = self.partner.with_user(self.credit_manager)
+        for companies, expected in (
+            (self.company | euro_company, 300.0 + 450.0 / 0.8),
+            (euro_company | self.company, 300.0 / 1.25 + 450.0),
+            (self.company, 300.0),
+        ):
+            with self.subTest(company=companies[0].name, companies=len(companies)):
+                partner = manager.with_context(allowed_company_ids=companies.ids)
+                self.assertAlmostEqual(partner.credit_consolidated_exposure, expected, places=2)
+        with self.assertRaises(AccessError):
+            self.partner.with_user(self.collections_user).credit_consolidated_exposure  # noqa: B018
 
     def test_customers_are_searched_by_their_figures_in_the_current_company(self):
         self._invoice(self.partner, 300.0, days_ago=2)
