@@ -394,6 +394,16 @@ class CreditFollowup(models.Model):
             "credit_collections.action_report_followup_partner_statement"
         ).report_action(self)
 
+    def _letter_addressee(self):
+        """Whom the follow-up's letter (printed from the desk) is addressed to: as a
+        communication's, over the overdue items."""
+        self.ensure_one()
+        communications = self.env["credit.followup.communication"]
+        letter = communications.new(
+            {**communications._followup_values(self), "line_ids": self._overdue_lines().ids}
+        )
+        return letter._letter_addressee()
+
     def action_print_letter(self):
         self.ensure_one()
         if not self._overdue_lines():

@@ -439,6 +439,12 @@ class CreditFollowupCommunication(models.Model):
                 return reached
         return customer.browse()
 
+    def _letter_addressee(self):
+        """Whom the letter is addressed to, by the same rule as the other channels: the first
+        contact found with a postal address, else the customer."""
+        self.ensure_one()
+        return self._recipients("street")[:1] or self.partner_id
+
     def _recipients_summary(self, level):
         """Who a communication of ``level`` reaches, as text (the run's preview)."""
         reached = []

@@ -1,3 +1,5 @@
+import re
+
 from odoo.tests import HttpCase, tagged
 
 from .common import CreditCollectionsCommon
@@ -41,15 +43,38 @@ class TestFollowupContact(CreditCollectionsCommon):
             }
         )
 
-    def _reached(self, invoice, field="email"):
+    def _communication(self, invoice):
         self.env["credit.followup"]._ensure_followups(self.company)
         followup = self.env["credit.followup"].search([("partner_id", "=", self.parent.id)])
         level = self.env["credit.followup.level"].search([], limit=1)
         lines = invoice.line_ids.filtered("date_maturity")
-        communication = self.env["credit.followup.communication"]._queue(
+        return self.env["credit.followup.communication"]._queue(
             [(followup, level, lines.ids)], "manual"
         )
-        return communication._recipients(field).mapped(field)
+
+    def _reached(self, invoice, field="email"):
+        return self._communication(invoice)._recipients(field).mapped(field)
+
+    def _letter_address(self, report, records):
+        html = self.env["ir.actions.report"]._render_qweb_html(report, records.ids)[0].decode()
+        return re.findall(r"<address.*?</address>", html, re.S)[-1]  # the company's first
+
+    def test_the_letter_is_addressed_as_the_reminders_are(self):
+        invoice = self._invoice(self.parent, 100.0, days_ago=40)
+        communication = self._communication(invoice)
+        letters = (
+            ("credit_collections.action_report_followup_letter", communication),
+            ("credit_collections.action_report_followup_partner_letter", communication.followup_id),
+        )
+        for report, records in letters:
+            with self.subTest(report=report):
+                self.assertIn("Parent Group", self._letter_address(report, records))
+        self.buyer.write({"credit_followup_contact": True, "street": "1 Payables Road"})
+        for report, records in letters:
+            with self.subTest(report=report, contact="follow-up"):
+                address = self._letter_address(report, records)
+                self.assertIn("Buyer", address)
+                self.assertIn("1 Payables Road", address)
 
     def test_the_invoices_own_contact_before_the_invoice_address(self):
         invoice = self._invoice(self.buyer, 100.0, days_ago=40)
