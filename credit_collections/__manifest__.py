@@ -21,6 +21,7 @@
         "views/credit_limit_request_views.xml",
         "views/credit_partner_risk_views.xml",
         "views/credit_risk_policy_views.xml",
+        "views/credit_group_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/account_move_credit_hold_views.xml",

@@ -20,6 +20,7 @@ from . import credit_risk_warning
 from . import credit_partner_risk_warnings
 from . import credit_invoice_forecast_warning
 from . import res_partner
+from . import res_partner_credit_group
 from . import res_partner_followup_contact
 from . import res_partner_warnings
 from . import credit_hold_mixin
@@ -32,6 +33,7 @@ from . import res_partner_bank
 from . import credit_followup_policy
 from . import credit_followup_level
 from . import credit_delinquency_category
+from . import credit_group
 from . import credit_followup
 from . import credit_followup_watchlist
 from . import credit_followup_reconcile

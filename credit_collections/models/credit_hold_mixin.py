@@ -24,7 +24,7 @@ class CreditCheck(NamedTuple):
 # The customer's figures the hold rules read, fetched with the check's freshness query.
 RULE_FIGURES = ["exposure", "overdue_amount", "oldest_days_late", "grade", "score"]
 # What the hold rules read of the customers (read alone, not whole records).
-CUSTOMER_FIELDS = ["credit_limit", "credit_hold", "credit_hold_note"]
+CUSTOMER_FIELDS = ["credit_limit", "credit_hold", "credit_hold_note", "credit_group_id"]
 # Written only by the credit check (as superuser) or by a Credit Manager's release.
 CREDIT_HOLD_FIELDS = {
     "credit_hold",
@@ -286,6 +286,7 @@ class CreditHoldMixin(models.AbstractModel):
         return [
             self._credit_rule_customer_hold,
             self._credit_rule_limit,
+            self._credit_rule_group_limit,
             self._credit_rule_overdue,
             self._credit_rule_grade,
             self._credit_rule_kyc,
@@ -331,6 +332,28 @@ class CreditHoldMixin(models.AbstractModel):
             self.env._(
                 "The exposure (%(exposure)s) exceeds the credit limit of %(limit)s by %(excess)s.",
                 **figures,
+            )
+        ]
+
+    def _credit_rule_group_limit(self, check):
+        """The customer's credit group, with what this document adds, owes more than the
+        group's limit: the other members' exposures and the customer's own."""
+        group = check.partner.sudo().credit_group_id
+        if not (check.policy.hold_over_limit and group.credit_limit):
+            return []
+        others = group._members_exposure(excluding=check.partner, refresh=True)
+        total = others + check.exposure + check.amount
+        if self.company_id.currency_id.compare_amounts(total, group.credit_limit) <= 0:
+            return []
+        return [
+            self.env._(
+                "The credit group %(group)s owes %(total)s with this (%(amount)s): over the "
+                "group's limit of %(limit)s by %(excess)s.",
+                group=group.name,
+                total=self._credit_format(total),
+                amount=self._credit_format(check.amount),
+                limit=self._credit_format(group.credit_limit),
+                excess=self._credit_format(total - group.credit_limit),
             )
         ]
 

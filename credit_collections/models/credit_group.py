@@ -1,0 +1,76 @@
+from odoo import api, fields, models
+
+
+class CreditGroup(models.Model):
+    """Customers that belong together (a parent company and its subsidiaries, a buying
+    group) and share one credit limit in a company: the group's exposure is the sum of its
+    members' exposures there, and any member's order that would take the group over its
+    limit is held (``credit.hold.mixin._credit_rule_group_limit``)."""
+
+    _name = "credit.group"
+    _description = "Credit Group"
+    _inherit = ["mail.thread"]
+    _order = "name"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    credit_limit = fields.Monetary(
+        string="Group Credit Limit",
+        tracking=True,
+        help="What the members may owe together in this company; 0 for no group limit.",
+    )
+    member_ids = fields.Many2many(
+        "res.partner",
+        compute="_compute_member_ids",
+        string="Members",
+        help="The customers whose Credit Group is this one, in its company.",
+    )
+    exposure = fields.Monetary(
+        compute="_compute_exposure",
+        string="Group Exposure",
+        help="The members' exposures in the group's company, added up.",
+    )
+    available = fields.Monetary(compute="_compute_exposure", string="Available to the Group")
+
+    _check_credit_limit = models.Constraint(
+        "CHECK (credit_limit >= 0)", "A group's credit limit cannot be negative."
+    )
+
+    def _compute_member_ids(self):
+        for group in self:
+            group.member_ids = (
+                self.env["res.partner"]
+                .with_company(group.company_id)
+                .search([("credit_group_id", "=", group.id)])
+            )
+
+    @api.depends("credit_limit")
+    def _compute_exposure(self):
+        for group in self:
+            group.exposure = group._members_exposure()
+            group.available = group.credit_limit - group.exposure if group.credit_limit else 0.0
+
+    def _members_exposure(self, excluding=None, refresh=False):
+        """The members' exposure in the group's company (but ``excluding``'s), from their
+        stored figures; with ``refresh`` (a credit check), those not fresh are refreshed first,
+        so that a member never computed counts too."""
+        self.ensure_one()
+        company = self.company_id
+        partners = self.env["res.partner"].sudo().with_company(company)
+        members = partners.search(
+            [("credit_group_id", "=", self.id), ("id", "not in", (excluding or partners).ids)]
+        )
+        if not members:
+            return 0.0
+        risks = self.env["credit.partner.risk"].sudo()
+        if refresh:
+            risks._refresh_unless_fresh(company, members.ids, fields.Date.context_today(self))
+        [(exposure,)] = risks._read_group(
+            [("company_id", "=", company.id), ("partner_id", "in", members.ids)],
+            aggregates=["exposure:sum"],
+        )
+        return exposure or 0.0
