@@ -115,3 +115,24 @@ class TestCreditControlsOverRpc(CreditCollectionsCommon, HttpCase):
         warning.invalidate_recordset()
         self.assertTrue(warning.active)
         self.assertEqual(invoice.payment_state, "not_paid")
+
+    def test_credit_groups_are_set_by_credit_managers_only_over_rpc(self):
+        """A salesperson cannot take a customer out of its group (which would lift the group's
+        holds), nor raise a group's limit."""
+        group = self.env["credit.group"].create({"name": "Holding", "credit_limit": 1000.0})
+        self.customer.credit_group_id = group
+        for model, method, args in [
+            ("res.partner", "write", ([self.customer.id], {"credit_group_id": False})),
+            ("res.partner", "create", ({"name": "New", "credit_group_id": group.id},)),
+            ("credit.group", "write", ([group.id], {"credit_limit": 1e9})),
+            ("credit.group", "create", ({"name": "Mine", "credit_limit": 1e9},)),
+        ]:
+            with (
+                self.subTest(model=model, method=method),
+                self.assertRaises(JsonRpcException) as caught,
+            ):
+                self._call(model, method, *args)
+            self.assertEqual(caught.exception.args[0], "odoo.exceptions.AccessError")
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.credit_group_id, group)
+        self.assertEqual(group.credit_limit, 1000.0)
