@@ -21,6 +21,7 @@
         "views/credit_limit_request_views.xml",
         "views/credit_partner_risk_views.xml",
         "views/credit_risk_policy_views.xml",
+        "views/credit_agency_case_views.xml",
         "views/credit_group_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",

@@ -33,6 +33,7 @@ from . import res_partner_bank
 from . import credit_followup_policy
 from . import credit_followup_level
 from . import credit_delinquency_category
+from . import credit_agency_case
 from . import credit_group
 from . import credit_followup
 from . import credit_followup_watchlist

@@ -521,6 +521,9 @@ class CreditFollowupCommunication(models.Model):
                 subtype_xmlid="mail.mt_comment",
             )
             done.append(self.env._("statement sent to %s", agency.name))
+        if agency:
+            self.env["credit.agency.case"].sudo()._place(self)
+            done.append(self.env._("case opened with %s", agency.name))
         manager = self.company_id._credit_managers()[:1]
         self.followup_id.activity_schedule(
             "mail.mail_activity_data_todo",

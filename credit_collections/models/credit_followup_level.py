@@ -72,6 +72,10 @@ class CreditFollowupLevel(models.Model):
         "activity to hand the file over.",
     )
     agency_partner_id = fields.Many2one("res.partner", string="Collection Agency")
+    agency_fee_rate = fields.Float(
+        string="Agency Fee (%)",
+        help="The agency's fee on what it recovers, recorded on each case it is handed.",
+    )
     effect = fields.Selection(
         [("none", "None"), ("hold", "Credit hold"), ("suspend", "Suspend account")],
         required=True,

@@ -3,6 +3,8 @@ from . import test_security
 from . import test_credit_limit_request
 from . import test_credit_limit_request_tour
 from . import test_credit_limit_dynamic
+from . import test_credit_agency_case
+from . import test_credit_agency_case_tour
 from . import test_credit_group
 from . import test_credit_group_tour
 from . import test_credit_partner_risk
