@@ -32,6 +32,7 @@
         "views/credit_hold_release_wizard_views.xml",
         "views/credit_kyc_views.xml",
         "report/credit_followup_reports.xml",
+        "report/credit_agency_case_reports.xml",
         "report/credit_aged_receivable_views.xml",
         "report/credit_aged_receivable_report.xml",
         "report/credit_collection_kpi_views.xml",

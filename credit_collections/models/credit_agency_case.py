@@ -1,5 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.pdf import merge_pdf
+
+CASE_FILE_REPORT = "credit_collections.action_report_agency_case_file"
+STATEMENT_REPORT = "credit_collections.action_report_followup_partner_statement"
+INVOICE_REPORT = "account.account_invoices"
 
 
 class CreditAgencyCase(models.Model):
@@ -56,6 +61,7 @@ class CreditAgencyCase(models.Model):
         tracking=True,
         index=True,
     )
+    case_file_id = fields.Many2one("ir.attachment", readonly=True, copy=False)
     recalled_on = fields.Date(readonly=True, copy=False)
     recall_reason = fields.Text(tracking=True, copy=False)
 
@@ -89,6 +95,52 @@ class CreditAgencyCase(models.Model):
                 "amount_placed": sum(communication.line_ids.mapped("amount_residual")),
                 "fee_rate": level.agency_fee_rate,
             }
+        )
+
+    def _send_file(self):
+        """The case file, attached to the case and emailed to the agency: what was done."""
+        self.ensure_one()
+        self.case_file_id = self.env["ir.attachment"].create(
+            {
+                "name": self.env._("Case file - %s.pdf", self.partner_id.name),
+                "raw": self._case_file_pdf(),
+                "mimetype": "application/pdf",
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+        if not self.agency_id.email:
+            return self.env._(
+                "case opened with %s (no email: the file is on the case)", self.agency_id.name
+            )
+        self.with_context(mail_notify_force_send=False).message_post(
+            subject=self.env._("Collection file: %s", self.partner_id.name),
+            body=self.env._(
+                "Please collect %(amount)s from %(customer)s: the file is attached.",
+                amount=self.currency_id.format(self.amount_placed),
+                customer=self.partner_id.name,
+            ),
+            partner_ids=self.agency_id.ids,
+            attachment_ids=self.case_file_id.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        return self.env._("case opened, file sent to %s", self.agency_id.name)
+
+    def _case_file_pdf(self):
+        """One PDF: the case's summary, the customer's statement, then each invoice placed,
+        each rendered on its own (Debian's wkhtmltopdf renders one document per process)."""
+        reports = self.env["ir.actions.report"].with_context(report_pdf_no_attachment=True)
+        documents = [(CASE_FILE_REPORT, self), (STATEMENT_REPORT, self.followup_id)] + [
+            (INVOICE_REPORT, invoice) for invoice in self.line_ids.move_id.sorted("name")
+        ]
+        return merge_pdf(
+            [
+                reports._render_qweb_pdf_prepare_streams(report, {}, res_ids=record.ids)[record.id][
+                    "stream"
+                ].getvalue()
+                for report, record in documents
+            ]
         )
 
     def action_recall(self):

@@ -370,7 +370,7 @@ class CreditFollowupCommunication(models.Model):
         if level.schedule_call:
             done.append(self._schedule_call())
         if level.agency_handoff:
-            done.append(self._hand_off(attachments))
+            done.append(self._hand_off())
         if level.effect != "none":
             done.append(self._apply_effect())
         self.write(
@@ -503,27 +503,12 @@ class CreditFollowupCommunication(models.Model):
         )
         return self.env._("call for %s", collector.name)
 
-    def _hand_off(self, statement):
-        level = self.level_id
+    def _hand_off(self):
+        """The file to the level's agency (a case: see ``credit.agency.case``), and the hand
+        over to a Credit Manager."""
         done = []
-        agency = level.agency_partner_id
-        if agency.email:
-            self.partner_id.with_context(mail_notify_force_send=False).message_post(
-                subject=self.env._("Collection file: %s", self.partner_id.name),
-                body=self.env._(
-                    "Please collect %(amount)s from %(customer)s; statement attached.",
-                    amount=self.currency_id.format(self.amount_due),
-                    customer=self.partner_id.name,
-                ),
-                partner_ids=agency.ids,
-                attachment_ids=statement.ids,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
-            done.append(self.env._("statement sent to %s", agency.name))
-        if agency:
-            self.env["credit.agency.case"].sudo()._place(self)
-            done.append(self.env._("case opened with %s", agency.name))
+        if self.level_id.agency_partner_id:
+            done.append(self.env["credit.agency.case"].sudo()._place(self)._send_file())
         manager = self.company_id._credit_managers()[:1]
         self.followup_id.activity_schedule(
             "mail.mail_activity_data_todo",

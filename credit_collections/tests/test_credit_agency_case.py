@@ -1,5 +1,8 @@
+import io
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools.pdf import PdfFileReader
 
 from .common import FollowupCommon
 
@@ -38,7 +41,25 @@ class TestCreditAgencyCase(FollowupCommon):
         self.assertEqual(self.case.amount_placed, 1500.0)
         self.assertEqual((self.case.state, self.case.amount_recovered), ("placed", 0.0))
         self.assertEqual(self.case.communication_id, self.followup.communication_ids)
-        self.assertIn("case opened with Recovery Partners", self.case.communication_id.summary)
+        self.assertIn(
+            "case opened, file sent to Recovery Partners", self.case.communication_id.summary
+        )
+
+    def test_the_agency_gets_one_file_with_exactly_the_customers_documents(self):
+        stranger = self._customer("Stranger")
+        strangers_invoice = self._invoice(stranger, 777.0, days_ago=70)
+        file = self.case.case_file_id
+        self.assertEqual((file.res_model, file.res_id), (self.case._name, self.case.id))
+        reader = PdfFileReader(io.BytesIO(file.raw), strict=False)
+        text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+        self.assertIn("Collection file: Handed", text)
+        self.assertIn("Statement of Account", text)
+        for invoice in self.first | self.second:
+            self.assertGreaterEqual(text.count(invoice.name), 2, "in the statement and itself")
+        self.assertNotIn(strangers_invoice.name, text)
+        self.assertNotIn("Stranger", text)
+        sent = self.case.message_ids.filtered(lambda m: m.attachment_ids == file)
+        self.assertEqual(sent.partner_ids, self.agency)
 
     def test_payments_after_placement_are_recovered_with_the_agencys_fee(self):
         self._pay(self.first, 600.0)
