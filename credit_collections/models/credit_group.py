@@ -42,11 +42,7 @@ class CreditGroup(models.Model):
 
     def _compute_member_ids(self):
         for group in self:
-            group.member_ids = (
-                self.env["res.partner"]
-                .with_company(group.company_id)
-                .search([("credit_group_id", "=", group.id)])
-            )
+            group.member_ids = group._members().sudo(False)
 
     @api.depends("credit_limit")
     def _compute_exposure(self):
@@ -54,23 +50,33 @@ class CreditGroup(models.Model):
             group.exposure = group._members_exposure()
             group.available = group.credit_limit - group.exposure if group.credit_limit else 0.0
 
-    def _members_exposure(self, excluding=None, refresh=False):
-        """The members' exposure in the group's company (but ``excluding``'s), from their
-        stored figures; with ``refresh`` (a credit check), those not fresh are refreshed first,
-        so that a member never computed counts too."""
-        self.ensure_one()
-        company = self.company_id
-        partners = self.env["res.partner"].sudo().with_company(company)
-        members = partners.search(
-            [("credit_group_id", "=", self.id), ("id", "not in", (excluding or partners).ids)]
-        )
-        if not members:
-            return 0.0
+    def _members(self):
+        """The customers in these groups (each group in its own company), as superuser."""
+        partners = self.env["res.partner"].sudo()
+        for company, groups in self.grouped("company_id").items():
+            partners |= partners.with_company(company).search(
+                [("credit_group_id", "in", groups.ids)]
+            )
+        return partners
+
+    def _refresh_members(self, today):
+        """Refresh the members' figures that are not fresh, before a credit check judges the
+        groups on them (a member never computed counts too)."""
         risks = self.env["credit.partner.risk"].sudo()
-        if refresh:
-            risks._refresh_unless_fresh(company, members.ids, fields.Date.context_today(self))
-        [(exposure,)] = risks._read_group(
-            [("company_id", "=", company.id), ("partner_id", "in", members.ids)],
-            aggregates=["exposure:sum"],
+        for company, groups in self.grouped("company_id").items():
+            risks._refresh_unless_fresh(company, groups._members().ids, today)
+
+    def _members_exposure(self, excluding=None):
+        """The members' exposure in the group's company (but ``excluding``'s), from their
+        stored figures."""
+        self.ensure_one()
+        members = self._members() - (excluding or self.env["res.partner"])
+        [(exposure,)] = (
+            self.env["credit.partner.risk"]
+            .sudo()
+            ._read_group(
+                [("company_id", "=", self.company_id.id), ("partner_id", "in", members.ids)],
+                aggregates=["exposure:sum"],
+            )
         )
         return exposure or 0.0

@@ -243,6 +243,9 @@ class CreditHoldMixin(models.AbstractModel):
             if stale := documents._credit_customer() - current.partner_id:
                 current |= risk_model._refresh(company, stale.ids, fields.Date.context_today(self))
                 documents._credit_fetch_customers(company)  # the recompute invalidated them
+            customers = documents._credit_customer().with_company(company).sudo()
+            if groups := customers.credit_group_id:
+                groups._refresh_members(fields.Date.context_today(self))
             risks |= current
         return {(risk.partner_id, risk.company_id): risk for risk in risks}
 
@@ -341,7 +344,7 @@ class CreditHoldMixin(models.AbstractModel):
         group = check.partner.sudo().credit_group_id
         if not (check.policy.hold_over_limit and group.credit_limit):
             return []
-        others = group._members_exposure(excluding=check.partner, refresh=True)
+        others = group._members_exposure(excluding=check.partner)
         total = others + check.exposure + check.amount
         if self.company_id.currency_id.compare_amounts(total, group.credit_limit) <= 0:
             return []

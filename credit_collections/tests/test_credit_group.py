@@ -71,3 +71,11 @@ class TestCreditGroup(CreditCollectionsCommon):
         self.assertIn("Credit group in", other.message_ids[0].body)
         self.assertIn("Parent Holding", other.message_ids[0].body)
         self.assertIn(other, self.group.member_ids)
+
+    def test_the_quotation_banner_tells_the_group_limit_from_the_stored_figures(self):
+        self.env["credit.partner.risk"]._refresh(self.company, (self.parent | self.subsidiary).ids)
+        self.assertIn(
+            "The credit group Parent Holding owes $\xa010,500.00",
+            self._quotation(self.subsidiary, 1500.0).partner_credit_warning,
+        )
+        self.assertFalse(self._quotation(self.subsidiary, 500.0).partner_credit_warning)
