@@ -103,8 +103,44 @@ class CreditDemoPortfolio(models.AbstractModel):
                 finish(partner, invoices_by_partner[partner], product, today)
         self._charge_late_payments(company, today)
         self.env["credit.partner.risk"]._refresh_nightly_batch(company, partners.ids, today)
+        self._group_and_place(partners, today)
         self.env["credit.collection.kpi"]._snapshot(company, today)
         return partners
+
+    def _group_and_place(self, partners, today):
+        """Two customers of one owner share a credit group; a chronic payer's overdue items
+        were placed with a collection agency three weeks ago."""
+        by_name = {partner.name: partner for partner in partners}
+        group = self.env["credit.group"].create(
+            {"name": "Coastal Holdings", "credit_limit": 90000.0}
+        )
+        (by_name["Tidewater Seafood Co."] | by_name["Coastal Pet Care"]).credit_group_id = group
+        agency = self.env["res.partner"].create(
+            {
+                "name": "Demo Recovery Agency",
+                "is_company": True,
+                "email": "cases@recovery-agency.example.com",
+            }
+        )
+        placed = by_name["Brightline Events"]
+        lines = self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", placed.id),
+                ("account_type", "=", "asset_receivable"),
+                ("reconciled", "=", False),
+                ("date_maturity", "<", today - timedelta(days=60)),
+            ]
+        )
+        self.env["credit.agency.case"].sudo().create(  # cases are opened by hand-offs only
+            {
+                "followup_id": self._followup(placed).id,
+                "agency_id": agency.id,
+                "placed_on": today - timedelta(days=21),
+                "line_ids": lines.ids,
+                "amount_placed": sum(lines.mapped("amount_residual")),
+                "fee_rate": 25.0,
+            }
+        )
 
     def _charge_late_payments(self, company, today):
         """Interest on invoices of businesses more than 5 days late, from four months ago: the

@@ -112,6 +112,16 @@ class TestDemoPortfolio(CreditCollectionsCommon):
         self.assertTrue(self._partners_of("chronic") <= watched)
         self.assertFalse(self._partners_of("prompt") & watched)
 
+    def test_a_credit_group_and_an_agency_case_to_show(self):
+        group = self.env["credit.group"].search([("name", "=", "Coastal Holdings")])
+        self.assertEqual(len(group.member_ids), 2)
+        self.assertAlmostEqual(group.exposure, sum(group.member_ids.mapped("credit_exposure")), 2)
+        self.assertGreater(group.available, 0, "under its limit: the demo's orders go through")
+        case = self.env["credit.agency.case"].search([("partner_id", "in", self.partners.ids)])
+        self.assertEqual(case.partner_id, self._partners_of("chronic")[1])
+        self.assertEqual(case.state, "placed")
+        self.assertGreater(case.amount_placed, 0)
+
     def test_building_twice_creates_nothing_more(self):
         moves_before = self.env["account.move"].search_count([])
         again = self.env["credit.demo.portfolio"]._build(self.company)
