@@ -51,13 +51,24 @@ class CreditGroup(models.Model):
             group.available = group.credit_limit - group.exposure if group.credit_limit else 0.0
 
     def _members(self):
-        """The customers in these groups (each group in its own company), as superuser."""
-        partners = self.env["res.partner"].sudo()
+        """The customers in these groups (each group in its own company), as superuser: those
+        put in one, and their subsidiaries that have no group of their own."""
+        members = self.env["res.partner"].sudo()
         for company, groups in self.grouped("company_id").items():
-            partners |= partners.with_company(company).search(
-                [("credit_group_id", "in", groups.ids)]
+            partners = members.with_company(company)
+            named = partners.search([("credit_group_id", "in", groups.ids)])
+            subsidiaries = partners.search(
+                [
+                    ("id", "child_of", named.ids),
+                    ("is_company", "=", True),
+                    ("id", "not in", named.ids),
+                ]
             )
-        return partners
+            sharing = subsidiaries.filtered(
+                lambda partner, groups=groups: partner._credit_group() in groups
+            )
+            members |= named | sharing
+        return members
 
     def _refresh_members(self, today):
         """Refresh the members' figures that are not fresh, before a credit check judges the

@@ -243,8 +243,8 @@ class CreditHoldMixin(models.AbstractModel):
             if stale := documents._credit_customer() - current.partner_id:
                 current |= risk_model._refresh(company, stale.ids, fields.Date.context_today(self))
                 documents._credit_fetch_customers(company)  # the recompute invalidated them
-            customers = documents._credit_customer().with_company(company).sudo()
-            if groups := customers.credit_group_id:
+            customers = documents._credit_customer().with_company(company)
+            if groups := self.env["credit.group"].union(*(c._credit_group() for c in customers)):
                 groups._refresh_members(fields.Date.context_today(self))
             risks |= current
         return {(risk.partner_id, risk.company_id): risk for risk in risks}
@@ -341,7 +341,7 @@ class CreditHoldMixin(models.AbstractModel):
     def _credit_rule_group_limit(self, check):
         """The customer's credit group, with what this document adds, owes more than the
         group's limit: the other members' exposures and the customer's own."""
-        group = check.partner.sudo().credit_group_id
+        group = check.partner._credit_group()
         if not (check.policy.hold_over_limit and group.credit_limit):
             return []
         others = group._members_exposure(excluding=check.partner)

@@ -42,6 +42,15 @@ class ResPartner(models.Model):
                 )
         return result
 
+    def _credit_group(self):
+        """The customer's credit group in the current company: its own, else the nearest
+        parent company's (a subsidiary shares its parent's group unless given its own)."""
+        self.ensure_one()
+        partner = self.sudo()
+        while partner and not partner.credit_group_id:
+            partner = partner.parent_id
+        return partner.credit_group_id
+
     def _check_credit_group_right(self):
         if not (self.env.su or self.env.user.has_group(CREDIT_MANAGER)):
             raise AccessError(

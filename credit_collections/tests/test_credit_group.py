@@ -6,9 +6,9 @@ from .common import CreditCollectionsCommon
 
 @tagged("post_install", "-at_install")
 class TestCreditGroup(CreditCollectionsCommon):
-    """A parent and its subsidiary share a 10,000 group limit in the company; each has no
-    limit of its own. The parent owes 6,000 there, the subsidiary 3,000, and the parent owes
-    5,000 in the other company, which is not the group's."""
+    """A parent, put in a group with a 10,000 limit in the company, and its subsidiary, which
+    shares its parent's group; neither has a limit of its own. The parent owes 6,000 there, the
+    subsidiary 3,000, and the parent owes 5,000 in the other company, which is not the group's."""
 
     @classmethod
     def setUpClass(cls):
@@ -21,7 +21,7 @@ class TestCreditGroup(CreditCollectionsCommon):
         cls.subsidiary = cls.env["res.partner"].create(
             {"name": "Subsidiary Inc", "is_company": True, "parent_id": cls.parent.id}
         )
-        (cls.parent | cls.subsidiary).with_company(cls.company).credit_group_id = cls.group
+        cls.parent.with_company(cls.company).credit_group_id = cls.group
         cls._invoice(cls.parent, 6000.0)
         cls._invoice(cls.subsidiary, 3000.0)
         cls._invoice(cls.parent, 5000.0, company=cls.other_company)
@@ -79,3 +79,12 @@ class TestCreditGroup(CreditCollectionsCommon):
             self._quotation(self.subsidiary, 1500.0).partner_credit_warning,
         )
         self.assertFalse(self._quotation(self.subsidiary, 500.0).partner_credit_warning)
+
+    def test_a_subsidiary_with_a_group_of_its_own_is_not_in_its_parents(self):
+        own = self.env["credit.group"].create({"name": "Own", "credit_limit": 100000.0})
+        self.subsidiary.with_company(self.company).credit_group_id = own
+        self.assertEqual(self.group.member_ids, self.parent)
+        self.assertEqual(own.member_ids, self.subsidiary)
+        order = self._quotation(self.subsidiary, 1500.0)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale", "judged on its own group, not its parent's")
