@@ -23,8 +23,15 @@ class CreditCheck(NamedTuple):
 
 # The customer's figures the hold rules read, fetched with the check's freshness query.
 RULE_FIGURES = ["exposure", "overdue_amount", "oldest_days_late", "grade", "score"]
-# What the hold rules read of the customers (read alone, not whole records).
-CUSTOMER_FIELDS = ["credit_limit", "credit_hold", "credit_hold_note", "credit_group_id"]
+# What the hold rules read of the customers (read alone, not whole records); the parent for
+# the credit group a subsidiary shares.
+CUSTOMER_FIELDS = [
+    "credit_limit",
+    "credit_hold",
+    "credit_hold_note",
+    "credit_group_id",
+    "parent_id",
+]
 # Written only by the credit check (as superuser) or by a Credit Manager's release.
 CREDIT_HOLD_FIELDS = {
     "credit_hold",
