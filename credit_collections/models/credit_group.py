@@ -27,7 +27,8 @@ class CreditGroup(models.Model):
         "res.partner",
         compute="_compute_member_ids",
         string="Members",
-        help="The customers whose Credit Group is this one, in its company.",
+        help="The customers put in this group in its company, and their subsidiaries that "
+        "have no group of their own.",
     )
     exposure = fields.Monetary(
         compute="_compute_exposure",
