@@ -16,6 +16,7 @@ from ..tools.receivables import (
     receivable_items,
 )
 from .concurrent_runs import cron_jobs, run_step
+from .followup_ladders import Ladders
 
 GRADE_PRIORITY = {"A": 1.0, "B": 1.25, "C": 1.5, "D": 2.0, "E": 3.0}
 ESCALATION_SHARE_CODE = "model._cron_escalate_share()"
@@ -659,9 +660,10 @@ class CreditFollowup(models.Model):
         self.env.flush_all()
         self.env["credit.partner.risk"]._refresh_unless_fresh(company, self.partner_id.ids, today)
         facts = {row["followup_id"]: row for row in self._facts(company, today)}
+        ladders = Ladders(self.env)
         values, to_queue = [], []
         for followup in self:
-            row_values, level = followup._decision(facts[followup.id], today)
+            row_values, level = followup._decision(facts[followup.id], today, ladders)
             values.append(row_values)
             if level:
                 to_queue.append((followup, level, facts[followup.id]["line_ids"]))
@@ -673,16 +675,16 @@ class CreditFollowup(models.Model):
         communications._queue(to_queue, trigger="auto", today=today)
         self._ask_to_reconcile(facts)
 
-    def _decision(self, facts, today):
+    def _decision(self, facts, today, ladders):
         """The new state of this follow-up, and the level to act upon now (or None).
 
         The customer climbs its ladder one level at a time (skippable levels aside), at most
         one level per ``min_days_between`` days, towards the highest level its items reached.
+        ``ladders``: the batch's ``Ladders``.
         """
         self.ensure_one()
-        category = self.env["credit.delinquency.category"].browse(facts["category_id"])
-        policy = category.policy_id
-        levels = policy.level_ids.sorted("offset_days")
+        ladder = ladders[facts["category_id"]]
+        policy, levels = ladder.policy, ladder.levels
         current = self.level_id if self.level_id in levels else self.env["credit.followup.level"]
         target = self._target_level(facts, levels, current)
         wait_until = (
@@ -692,9 +694,9 @@ class CreditFollowup(models.Model):
         )
         values = {
             "id": self.id,
-            "category_id": category.id or None,
+            "category_id": ladder.category.id or None,
             "policy_id": policy.id or None,
-            "collector_id": self._collector_for(category).id or None,
+            "collector_id": (self.collector_override_id or ladder.collector).id or None,
             **self._figure_values(facts),
             "level_id": current.id or None,
             "level_date": self.level_date or None,
@@ -720,21 +722,22 @@ class CreditFollowup(models.Model):
                 act = target
         elif target.offset_days < current.offset_days:
             values.update(level_id=target.id)  # paid down: a new escalation starts from here
-        values.update(self._next_action(values, levels, target, facts, today))
+        values.update(self._next_action(values, ladder, target, facts, today))
         if values["state"] == "paused":
             values["next_action_date"] = self.paused_until + timedelta(days=1)
         return values, act
 
     def _target_level(self, facts, levels, current):
         """The level to climb to: the next step towards the highest level the items reached
-        (the level above the current one when a collector asked to escalate)."""
+        (the level above the current one when a collector asked to escalate); ``levels``: the
+        ladder's, in order."""
         target = self.env["credit.followup.level"].browse(facts["level_id"])
         if self.escalate and target:
             above = levels.filtered(lambda level: level.offset_days > current.offset_days)
             if current and above and above[0].offset_days > target.offset_days:
                 target = above[0]
         if target and (not current or target.offset_days > current.offset_days):
-            target = levels.policy_id._next_step(current, target)
+            target = levels._next_step(current, target)
         return target
 
     @staticmethod
@@ -773,20 +776,19 @@ class CreditFollowup(models.Model):
         ]
         followups._write_decisions(values, today, decided=False)
 
-    def _next_action(self, values, levels, target, facts, today):
+    def _next_action(self, values, ladder, target, facts, today):
         """The next level on the ladder and the day it may be reached at the earliest."""
         reached = self.env["credit.followup.level"].browse(values["level_id"])
-        following = levels.filtered(lambda level: level.offset_days > reached.offset_days)
+        following = ladder.levels.filtered(lambda level: level.offset_days > reached.offset_days)
         if not (following and target):
             return {"next_level_id": following[:1].id or None, "next_action_date": None}
-        policy = levels.policy_id
         oldest_due = today - timedelta(days=facts["max_days"] or 0)
         earliest = [
             oldest_due + timedelta(days=following[0].offset_days),
             today + timedelta(days=1),
         ]
         if values["level_date"]:
-            earliest.append(values["level_date"] + timedelta(days=policy.min_days_between))
+            earliest.append(values["level_date"] + timedelta(days=ladder.policy.min_days_between))
         return {"next_level_id": following[0].id, "next_action_date": max(earliest)}
 
     def _log_escalations(self, before):
@@ -995,10 +997,11 @@ class CreditFollowup(models.Model):
                     ("last_run_date", "<", today),
                 ]
             )
+            ladders = Ladders(self.env)
             for batch in split_every(batch_size, undecided.ids, self.browse):
                 facts = {row["followup_id"]: row for row in batch._facts(company, today)}
                 for followup in batch:
-                    values, level = followup._decision(facts[followup.id], today)
+                    values, level = followup._decision(facts[followup.id], today, ladders)
                     yield followup, values, level, facts[followup.id]
 
     @api.model

@@ -166,3 +166,14 @@ class CreditFollowupLevel(models.Model):
             else None,
         ]
         return [label for label in labels if label]
+
+    def _next_step(self, current, target):
+        """Of these levels (a ladder, in order), the level to reach now on the way from
+        ``current`` to ``target`` (``current`` possibly empty): one level at a time, except
+        over the levels marked as skippable."""
+        for level in self:
+            if current and level.offset_days <= current.offset_days:
+                continue
+            if level.offset_days >= target.offset_days or not level.skippable:
+                return level
+        return target

@@ -55,15 +55,3 @@ class CreditFollowupPolicy(models.Model):
         "CHECK (min_days_between >= 0 AND min_days_between <= 365)",
         "The days between two communications must be between 0 and 365.",
     )
-
-    def _next_step(self, current, target):
-        """The level to reach now on the way from ``current`` to ``target`` (both of this
-        ladder, ``current`` possibly empty): one level at a time, except over the levels
-        marked as skippable."""
-        self.ensure_one()
-        for level in self.level_ids.sorted("offset_days"):
-            if current and level.offset_days <= current.offset_days:
-                continue
-            if level.offset_days >= target.offset_days or not level.skippable:
-                return level
-        return target
