@@ -57,6 +57,7 @@ from . import account_move_line_aging
 from . import account_move_line_early_discount
 from . import account_partial_reconcile
 from . import res_company
+from . import res_company_forecast
 from . import res_config_settings
 from . import sms_sms
 from . import ir_actions_report

@@ -1,4 +1,9 @@
+from functools import partial
+
 from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .concurrent_runs import run_step
 
 
 class CreditPartnerRisk(models.Model):
@@ -17,13 +22,19 @@ class CreditPartnerRisk(models.Model):
 
     @api.model
     def _refresh_stale(self, progress, batch_size=2000):
+        """The forecasts' priors first, computed by the first worker (another one colliding
+        with it finds them in a fresh snapshot)."""
         forecasts = self.env["credit.invoice.forecast"]
-        priors = {
-            company.id: forecasts._run_priors(company)
-            for company in self.env["res.company"].search([("chart_template", "!=", False)])
-        }
-        run = self.with_context(credit_forecast_priors=priors)
-        return super(CreditPartnerRisk, run)._refresh_stale(progress, batch_size)
+        today = fields.Date.context_today(self)
+        for company in self.env["res.company"].search([("chart_template", "!=", False)]):
+            run_step(self.env, partial(forecasts._run_priors, company, today), progress)
+        return super()._refresh_stale(progress, batch_size)
+
+    def _analyze(self):
+        """The forecasts are rewritten with the figures: the ladder reads both next."""
+        forecasts = self.env["credit.invoice.forecast"]
+        self.env.cr.execute(SQL("ANALYZE %s", SQL.identifier(forecasts._table)))
+        return super()._analyze()
 
     def _refresh_nightly_batch(self, company, partner_ids, today):
         refreshed = super()._refresh_nightly_batch(company, partner_ids, today)

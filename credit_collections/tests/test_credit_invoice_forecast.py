@@ -164,15 +164,33 @@ class TestCreditInvoiceForecast(CreditCollectionsCommon):
         queries = []
         run_priors = type(forecasts)._run_priors
 
-        def counted(model, company):
+        def counted(model, company, today):
             queries.append(company)
-            return run_priors(model, company)
+            return run_priors(model, company, today)
 
         with patch.object(type(forecasts), "_run_priors", counted):
             self.env["credit.partner.risk"]._refresh_stale(lambda *args, **kwargs: True, 1)
         self.assertEqual(len(queries), len(set(queries)), "once per company, not per batch")
         forecasts.invalidate_recordset()
         self.assertEqual(forecasts.read(fields_), alone)
+
+    def test_customer_refreshed_alone_reads_the_nightly_priors(self):
+        """After the nightly run, a customer refreshed alone takes the priors the run kept on
+        the company, not every customer's figures; a second run the same day keeps them."""
+        self._paid_history(self.customer, [20] * 6)
+        self._refreshed_risk(self.customer)
+        run = self.env["credit.partner.risk"]._refresh_stale
+        run(lambda *args, **kwargs: True)
+        company = self.company.sudo()
+        priors = company.credit_forecast_priors
+        self.assertEqual(priors["computed_on"], str(self.today))
+        self.assertEqual(priors["portfolio"], list(self._prior()))
+        company.credit_forecast_priors = dict(priors, portfolio=[33.0, 25.0])
+        newcomer = self.env["res.partner"].create({"name": "Newcomer", "is_company": True})
+        forecast = self._forecast(self._not_due(newcomer))
+        self.assertEqual(forecast.prior_days_late, 33.0)
+        run(lambda *args, **kwargs: True)
+        self.assertEqual(company.credit_forecast_priors["portfolio"], [33.0, 25.0])
 
     def test_customers_who_pay_like_clockwork_are_believed_on_few_invoices(self):
         """Each customer always as late as before, some never, some 40 days: the portfolio
