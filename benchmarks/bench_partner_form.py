@@ -16,6 +16,7 @@ Everything happens in a transaction that is rolled back.
 """
 
 import argparse
+import itertools
 import statistics
 import time
 
@@ -45,7 +46,8 @@ def form_spec(env):
 def node_spec(model, node):
     spec = {}
     for field_node in node.iter("field"):
-        if any(parent.tag == "field" for parent in field_node.iterancestors()):
+        between = itertools.takewhile(lambda parent: parent is not node, field_node.iterancestors())
+        if any(parent.tag == "field" for parent in between):
             continue  # a subview's field: its own model's spec below
         field = model._fields[field_node.get("name")]
         spec[field.name] = field_spec(model, field, field_node)

@@ -6,6 +6,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..tools.groups import COLLECTIONS_USER, CREDIT_MANAGER, INTERNAL_USERS
+from ..tools.receivables import AGING_BUCKETS
 from .credit_risk_policy import GRADES, MAX_AMOUNT, within
 
 # Credit data is internal: portal users (customers) never read their own score, hold or figures.
@@ -23,6 +24,19 @@ RISK_FIGURES = {
     "credit_grade": "grade",
     "credit_score_reasons": "score_reasons",
 }
+
+# What the customer's form shows of its risk rows: its figures, each company's aging and
+# payment behaviour; not the rows' other columns (history, behaviour, forecast inputs).
+RISK_ROW_FIELDS = [
+    "partner_id",
+    "company_id",
+    "currency_id",
+    *RISK_FIGURES.values(),
+    *(name for name, _first, _last in AGING_BUCKETS),
+    "avg_days_late",
+    "late_share",
+    "dispute_count",
+]
 
 
 def _risk_figure(column):
@@ -153,11 +167,7 @@ class ResPartner(models.Model):
                 ("partner_id", "in", self.commercial_partner_id.ids),
                 ("company_id", "in", self.env.companies.ids),
             ],
-            [
-                name
-                for name, field in risk_model._fields.items()
-                if field.store and field.prefetch is True
-            ],
+            RISK_ROW_FIELDS,
         )
         risks_by_partner = risks.grouped("partner_id")
         for partner in self:
