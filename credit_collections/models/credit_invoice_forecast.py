@@ -206,10 +206,52 @@ class CreditInvoiceForecast(models.Model):
     @api.model
     def _portfolio_prior(self, company):
         """SQL: the portfolio's delay and credibility constant, as the last nightly run found
-        them (``_run_priors``), else from the customers' stored figures (the ledger's own,
-        ``tools.forecast.portfolio_prior``, would read the whole history)."""
+        them (``_run_priors``), else from the customers' figures."""
         if known := self._known_priors(company):
             return SQL("SELECT %s::float AS days_late, %s::float AS shrink", *known["portfolio"])
+        return self._portfolio_prior_from_figures(company)
+
+    @api.model
+    def _category_delays(self, company):
+        """SQL: the delinquency categories whose customers paid enough invoices between them,
+        with their delay, as the last nightly run found them, else from the figures."""
+        if known := self._known_priors(company):
+            rows = known["categories"] or [(None, None)]
+            return SQL(
+                "SELECT * FROM (VALUES %s) AS categories(category_id, days_late)"
+                " WHERE category_id IS NOT NULL",
+                SQL(", ").join(SQL("(%s::int, %s::float)", *row) for row in rows),
+            )
+        return self._category_delays_from_figures(company)
+
+    @api.model
+    def _known_priors(self, company):
+        """The priors the last nightly run kept on the company, if any (see ``_run_priors``)."""
+        return company.sudo().credit_forecast_priors
+
+    @api.model
+    def _run_priors(self, company, today):
+        """Compute the portfolio's prior and the categories' delays from every customer's
+        figures and keep them on the company, once a day (the first nightly worker's; the
+        others find them): the run's batches, and the customers refreshed alone until the next
+        run, read them there. Read in each batch, they would make a run's cost grow with the
+        square of the portfolio, and a single customer's refresh with the portfolio (0.8 s at
+        100,000 customers)."""
+        known = self._known_priors(company)
+        if known and known["computed_on"] == str(today):
+            return
+        [portfolio] = self.env.execute_query(self._portfolio_prior_from_figures(company))
+        categories = self.env.execute_query(self._category_delays_from_figures(company))
+        company.sudo().credit_forecast_priors = {
+            "computed_on": str(today),
+            "portfolio": portfolio,
+            "categories": categories,
+        }
+
+    @api.model
+    def _portfolio_prior_from_figures(self, company):
+        """SQL: the portfolio's prior from its customers' stored figures (the ledger's own,
+        ``tools.forecast.portfolio_prior``, would read the whole history)."""
         return credibility(
             SQL(
                 "SELECT paid_invoice_count AS n, avg_days_late AS mean, days_late_spread AS spread"
@@ -219,16 +261,7 @@ class CreditInvoiceForecast(models.Model):
         )
 
     @api.model
-    def _category_delays(self, company):
-        """SQL: the delinquency categories whose customers paid enough invoices between them,
-        with their delay, as the last nightly run found them, else from the stored figures."""
-        if known := self._known_priors(company):
-            rows = known["categories"] or [(None, None)]
-            return SQL(
-                "SELECT * FROM (VALUES %s) AS categories(category_id, days_late)"
-                " WHERE category_id IS NOT NULL",
-                SQL(", ").join(SQL("(%s::int, %s::float)", *row) for row in rows),
-            )
+    def _category_delays_from_figures(self, company):
         return SQL(
             """
             SELECT COALESCE(followup.category_override_id, followup.category_id) AS category_id,
@@ -245,31 +278,6 @@ class CreditInvoiceForecast(models.Model):
             company_id=company.id,
             min_invoices=CATEGORY_PRIOR_MIN_INVOICES,
         )
-
-    @api.model
-    def _known_priors(self, company):
-        return company.sudo().credit_forecast_priors
-
-    @api.model
-    def _run_priors(self, company, today):
-        """Compute the portfolio's prior and the categories' delays from every customer's
-        figures and keep them on the company, once a day (the first nightly worker's; the
-        others find them): the run's batches, and the customers refreshed alone until the next
-        run, read them there. Read in each batch, they would make a run's cost grow with the
-        square of the portfolio, and a single customer's refresh with the portfolio (0.8 s at
-        100,000 customers)."""
-        company = company.sudo()
-        known = self._known_priors(company)
-        if known and known["computed_on"] == str(today):
-            return
-        company.credit_forecast_priors = False  # computed from the figures, not from the last
-        [portfolio] = self.env.execute_query(self._portfolio_prior(company))
-        categories = self.env.execute_query(self._category_delays(company))
-        company.credit_forecast_priors = {
-            "computed_on": str(today),
-            "portfolio": portfolio,
-            "categories": categories,
-        }
 
     @api.model
     def _category_priors(self, company, partner_ids):
