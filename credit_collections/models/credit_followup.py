@@ -593,7 +593,9 @@ class CreditFollowup(models.Model):
         every customer or of the commercial partners ``partner_ids``.
 
         Only the missing ones are inserted: an ``ON CONFLICT`` over existing follow-ups would
-        wait on those another worker's batch is deciding, then fail on its commit."""
+        wait on those another worker's batch is deciding, then fail on its commit. A worker
+        that collides with another's insert is run again (``run_step``), which logs it: Odoo's
+        "bad query" error line would alarm for nothing."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -612,7 +614,8 @@ class CreditFollowup(models.Model):
                 company_id=company.id,
                 uid=self.env.uid,
                 open_items=receivable_items(company, partner_ids, open_only=True),
-            )
+            ),
+            log_exceptions=False,
         )
         if self.env.cr.rowcount >= ANALYZE_AFTER_NEW_FOLLOWUPS:
             self._analyze()
@@ -636,8 +639,10 @@ class CreditFollowup(models.Model):
         """Lock up to ``limit`` follow-ups not decided today that no other run holds. In no
         order: walking the primary key would pass, at each batch, over every row the run has
         already rewritten (their old and new versions), a cost growing with the square of the
-        portfolio."""
-        rows = self.env.execute_query(
+        portfolio. A collision with another worker is retried quietly (see
+        ``_ensure_followups``)."""
+        self.flush_model(["company_id", "last_run_date"])
+        self.env.cr.execute(
             SQL(
                 """
                 SELECT id FROM credit_followup
@@ -648,9 +653,10 @@ class CreditFollowup(models.Model):
                 company.id,
                 today,
                 limit,
-            )
+            ),
+            log_exceptions=False,
         )
-        return self.browse([followup_id for (followup_id,) in rows])
+        return self.browse([followup_id for (followup_id,) in self.env.cr.fetchall()])
 
     @api.model
     def _undecided_count(self, company, today):
