@@ -713,7 +713,7 @@ class CreditFollowup(models.Model):
             "id": self.id,
             "category_id": ladder.category.id or None,
             "policy_id": policy.id or None,
-            "collector_id": (self.collector_override_id or ladder.collector).id or None,
+            "collector_id": self._collector_for(ladder.category).id or None,
             **self._figure_values(facts),
             "level_id": current.id or None,
             "level_date": self.level_date or None,

@@ -8,7 +8,6 @@ class Ladder(NamedTuple):
     category: object  # credit.delinquency.category (empty: none matched)
     policy: object  # credit.followup.policy (empty without a category)
     levels: object  # credit.followup.level, the policy's levels by offset
-    collector: object  # res.users, the category's default collector
 
 
 class Ladders(dict):
@@ -23,9 +22,6 @@ class Ladders(dict):
         category = self.env["credit.delinquency.category"].browse(category_id)
         policy = category.policy_id
         ladder = self[category_id] = Ladder(
-            category,
-            policy,
-            policy.level_ids.sorted("offset_days"),
-            category._default_collector() if category else self.env["res.users"],
+            category, policy, policy.level_ids.sorted("offset_days")
         )
         return ladder
