@@ -16,6 +16,9 @@ deleted and the run is timed in its two phases, each batch committed as by the c
   activities, holds — to give the delivery throughput; with ``--delivery-workers N``, N threads
   with a cursor each share the queue, as N delivery cron jobs do.
 
+Then it runs the escalation again the same day (nothing to decide), and on the next day, after
+that night's refresh of the figures: the cost of an ordinary day.
+
 With OCA's ``account_credit_control`` installed and ``--oca-addons-path``, its run on the same
 portfolio and day is timed after each round, rolled back.
 """
@@ -25,6 +28,7 @@ import math
 import sys
 import threading
 import time
+from datetime import timedelta
 
 import bench_risk_recompute as portfolio
 
@@ -41,7 +45,7 @@ def parse_args():
     parser.add_argument("--conf", default=str(portfolio.DEFAULT_CONF))
     parser.add_argument("--partners", type=int, default=10000)
     parser.add_argument("--invoices-per-partner", type=int, default=6)
-    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--batch-size", type=int, default=1000, help="the cron's")
     parser.add_argument("--deliver", type=int, default=200, help="communications to deliver")
     parser.add_argument("--delivery-workers", type=int, default=1, help="delivery jobs at once")
     parser.add_argument("--decide-workers", type=int, default=1, help="escalation jobs at once")
@@ -141,6 +145,33 @@ def time_round(env, args, today):
     start = time.perf_counter()
     again = env["credit.followup"]._escalate_due(second, batch_size=args.batch_size)
     print(f"second run the same day: {len(again)} decided in {time.perf_counter() - start:.2f} s")
+    time_next_day(env, args, today + timedelta(days=1))
+    refresh_figures(env, today)  # as the next round's run expects them
+
+
+def refresh_figures(env, day):
+    """Every follow-up's figures computed on ``day``, as that day's nightly run leaves them."""
+    risks = env["credit.partner.risk"]
+    for company in env["res.company"].search([("chart_template", "!=", False)]):
+        partner_ids = env["credit.followup"].search([("company_id", "=", company.id)]).partner_id
+        for start in range(0, len(partner_ids), 2000):
+            risks._refresh(company, partner_ids[start : start + 2000].ids, day)
+    env.cr.commit()
+
+
+def time_next_day(env, args, day):
+    """The run of the next day, after that night's refresh of the figures: what a day costs
+    once every customer has its follow-up (most climb no level that day)."""
+    refresh_figures(env, day)
+    start = time.perf_counter()
+    if args.decide_workers > 1:
+        decided = sum(decide_in_parallel(env.registry, args.decide_workers, args.batch_size, day))
+        env.cr.commit()
+    else:
+        decided = len(env["credit.followup"]._escalate_due(Progress(env.cr), args.batch_size, day))
+    seconds = time.perf_counter() - start
+    queued = env["credit.followup.communication"].search_count([("date", "=", day)])
+    print(f"next day: {decided} decided in {seconds:.2f} s, {queued} communications queued")
 
 
 OCA_MODULE = "account_credit_control"
@@ -184,7 +215,7 @@ def time_oca_run(env, args, today):
     env.invalidate_all()
 
 
-def decide_in_parallel(registry, workers, batch_size):
+def decide_in_parallel(registry, workers, batch_size, today=None):
     """``workers`` threads run the escalation together, each with its own cursor (as that many
     escalation cron jobs): how many customers each decided."""
     shares = []
@@ -192,7 +223,7 @@ def decide_in_parallel(registry, workers, batch_size):
     def work():
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-            decided = env["credit.followup"]._escalate_due(Progress(cr), batch_size=batch_size)
+            decided = env["credit.followup"]._escalate_due(Progress(cr), batch_size, today)
             shares.append(len(decided))
 
     threads = [threading.Thread(target=work) for _worker in range(workers)]

@@ -36,7 +36,7 @@ def parse_args():
     parser.add_argument("--conf", default=str(portfolio.DEFAULT_CONF))
     parser.add_argument("--workers", type=int, default=2, help="cron jobs of each kind at once")
     parser.add_argument("--batch-size", type=int, default=2000, help="of the recompute")
-    parser.add_argument("--decide-batch-size", type=int, default=500, help="of the escalation")
+    parser.add_argument("--decide-batch-size", type=int, default=1000, help="of the escalation")
     return parser.parse_args()
 
 
