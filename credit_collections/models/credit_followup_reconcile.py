@@ -10,7 +10,10 @@ class CreditFollowup(models.Model):
 
     def _ask_to_reconcile(self, facts):
         """The batch's requests in one create: one per follow-up would cost a run as many
-        activity schedulings as there are customers with credits to apply."""
+        activity schedulings as there are customers with credits to apply. Created without
+        Odoo's assignment notice: the nightly run would otherwise notify a collector once per
+        request (by email, for most), where the requests wait in the collector's activities
+        and on the *To Reconcile* screen."""
         summary = self.env._("Reconcile open credits")
         asking = self.filtered(
             lambda followup: (
@@ -23,7 +26,7 @@ class CreditFollowup(models.Model):
         todo = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id(self._name)
         invoice_names = self._reconcile_invoice_names(asking, facts)
-        self.env["mail.activity"].create(
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
             [
                 {
                     "res_model_id": model_id,

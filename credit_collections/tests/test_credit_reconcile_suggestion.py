@@ -119,6 +119,24 @@ class TestCreditReconcileSuggestion(FollowupCommon):
             followup.activity_ids.filtered(lambda a: a.summary == "Reconcile open credits"), asks
         )
 
+    def test_the_collector_is_asked_without_a_notice_per_request(self):
+        """The run leaves the request in the collector's activities, where a night's dozens
+        wait, not each in the collector's inbox too."""
+        self._invoice(self.customer, 300.0, days_ago=40)
+        self._invoice(self.customer, 300.0, move_type="out_refund")
+        followup = self._followup(self.customer)
+        followup.collector_override_id = self.collections_user
+        self._escalate()
+        ask = followup.activity_ids.filtered(lambda a: a.summary == "Reconcile open credits")
+        self.assertEqual(ask.user_id, self.collections_user)
+        notices = self.env["mail.message"].search(
+            [
+                ("message_type", "=", "user_notification"),
+                ("partner_ids", "in", self.collections_user.partner_id.ids),
+            ]
+        )
+        self.assertFalse(notices)
+
     def test_nothing_sent_when_credits_settle_everything(self):
         self._invoice(self.customer, 300.0, days_ago=40)
         self._invoice(self.customer, 300.0, move_type="out_refund")
