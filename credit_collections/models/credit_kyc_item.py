@@ -24,7 +24,7 @@ class CreditKycItem(models.Model):
     _name = "credit.kyc.item"
     _description = "KYC Checklist Item"
     _inherit = ["mail.thread", "mail.activity.mixin"]
-    _order = "partner_id, sequence, id"
+    _order = "sequence, id"  # a customer's checklist; the list of every checklist sorts by customer
     _check_company_auto = True
 
     partner_id = fields.Many2one(

@@ -275,7 +275,6 @@ class ResPartner(models.Model):
                 ("required", "=", True),
             ],
             ["partner_id", "state", "expires_on", "verified_on"],
-            order="id",  # the model's order joins the partners, for nothing here
         )
         items_by_partner = items.grouped("partner_id")
         today = fields.Date.context_today(self)

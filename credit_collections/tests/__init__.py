@@ -20,6 +20,7 @@ from . import test_sale_credit_hold
 from . import test_credit_hold_tour
 from . import test_credit_kyc
 from . import test_credit_kyc_external
+from . import test_credit_kyc_tour
 from . import test_credit_followup_escalation
 from . import test_credit_followup_delivery
 from . import test_credit_followup_commitments
