@@ -34,7 +34,7 @@ import bench_risk_recompute as portfolio
 
 import odoo
 from odoo import fields
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from odoo.addons.base.models.ir_actions_report import _wkhtml
 
@@ -154,8 +154,8 @@ def refresh_figures(env, day):
     risks = env["credit.partner.risk"]
     for company in env["res.company"].search([("chart_template", "!=", False)]):
         partner_ids = env["credit.followup"].search([("company_id", "=", company.id)]).partner_id
-        for start in range(0, len(partner_ids), 2000):
-            risks._refresh(company, partner_ids[start : start + 2000].ids, day)
+        for batch in split_every(2000, partner_ids.ids):
+            risks._refresh(company, batch, day)
     env.cr.commit()
 
 
