@@ -58,9 +58,12 @@ def field_spec(model, field, node):
     if field.type == "many2one":
         return {"fields": {"display_name": {}}}
     if field.type in ("one2many", "many2many"):
-        sublist = node.find("list")
         comodel = model.env[field.comodel_name]
-        return {"fields": node_spec(comodel, sublist) if sublist is not None else {}}
+        sublist = node.find("list")
+        if sublist is None:  # the comodel's own list view, as the web client loads it
+            arch = comodel.get_views([(False, "list")])["views"]["list"]["arch"]
+            sublist = etree.fromstring(arch)
+        return {"fields": node_spec(comodel, sublist)}
     return {}
 
 

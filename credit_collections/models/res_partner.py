@@ -109,6 +109,13 @@ class ResPartner(models.Model):
         string="KYC Checklist",
         groups=COLLECTIONS_USER,
     )
+    kyc_started = fields.Boolean(
+        string="KYC Started",
+        compute="_compute_kyc_started",
+        store=True,
+        help="The customer has a KYC checklist, in some company.",
+        groups=INTERNAL_USERS,
+    )
     kyc_status = fields.Selection(
         [
             ("none", "Not started"),
@@ -170,7 +177,7 @@ class ResPartner(models.Model):
             RISK_ROW_FIELDS,
         )
         risks_by_partner = risks.grouped("partner_id")
-        for partner in self:
+        for partner in self.sudo():  # the rows were read under the user's rules: not again
             rows = risks_by_partner.get(partner.commercial_partner_id, risk_model)
             partner.credit_company_risk_ids = rows
             partner.credit_risk_id = rows.filtered(lambda risk: risk.company_id == self.env.company)
@@ -259,6 +266,11 @@ class ResPartner(models.Model):
             domain |= ~Domain("commercial_partner_id", "any", has_items)
         return domain if operator == "in" else ~domain
 
+    @api.depends("kyc_item_ids")
+    def _compute_kyc_started(self):
+        for partner in self:
+            partner.kyc_started = bool(partner.kyc_item_ids)
+
     @api.depends_context("company")
     @api.depends(
         "commercial_partner_id.kyc_item_ids.state",
@@ -267,10 +279,12 @@ class ResPartner(models.Model):
     )
     def _compute_kyc_status(self):
         """One search for the batch (see ``_compute_credit_risk_id`` on why not a filter of
-        ``kyc_item_ids``); the policy only for a complete checklist."""
+        ``kyc_item_ids``), none when no customer of it has started a checklist (most customers:
+        opening one costs no query for it); the policy only for a complete checklist."""
+        started = self.commercial_partner_id.filtered("kyc_started")
         items = self.env["credit.kyc.item"].search_fetch(
             [
-                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("partner_id", "in", started.ids),
                 ("company_id", "=", self.env.company.id),
                 ("required", "=", True),
             ],

@@ -1,6 +1,9 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..tools.groups import INTERNAL_USERS
+
+# What the customer's form lists of each warning.
+LISTED_WARNING_FIELDS = ["partner_id", "company_id", "raised_on", "kind", "details", "active"]
 
 
 class ResPartner(models.Model):
@@ -15,3 +18,21 @@ class ResPartner(models.Model):
         string="Early Warnings",
         groups=INTERNAL_USERS,
     )
+    credit_listed_warning_ids = fields.Many2many(
+        "credit.risk.warning",
+        compute="_compute_credit_listed_warning_ids",
+        string="Early Warnings (listed)",
+        groups=INTERNAL_USERS,
+    )
+
+    @api.depends_context("allowed_company_ids")
+    @api.depends("credit_warning_ids")
+    def _compute_credit_listed_warning_ids(self):
+        """The form's list of warnings in one query, their ids with what it shows: read
+        through the one2many, the ids come first, the rows in a query of their own."""
+        warnings = self.env["credit.risk.warning"].search_fetch(
+            [("partner_id", "in", self.ids)], LISTED_WARNING_FIELDS
+        )
+        by_partner = warnings.grouped("partner_id")
+        for partner in self.sudo():  # read under the user's rules: not checked again
+            partner.credit_listed_warning_ids = by_partner.get(partner, warnings.browse())

@@ -122,6 +122,29 @@ class TestCreditKyc(CreditCollectionsCommon):
         accounts.verified_on = self.today - timedelta(days=400)
         self.assertEqual(self.customer.kyc_status, "expired")
 
+    def test_status_is_each_companys_own(self):
+        self._verify_required()
+        self.customer.with_company(self.other_company).action_apply_kyc_template()
+        both = self.customer.with_context(
+            allowed_company_ids=[self.company.id, self.other_company.id]
+        )
+        self.assertEqual(both.kyc_status, "complete")
+        self.assertEqual(both.with_company(self.other_company).kyc_status, "incomplete")
+
+    def test_a_customer_without_checklist_is_known_as_such(self):
+        """Most customers have no checklist: the partner says so, and their status is "Not
+        started" without a search of the checklists."""
+        newcomer = self.env["res.partner"].create({"name": "Newcomer", "is_company": True})
+        self.assertFalse(newcomer.kyc_started)
+        self.assertEqual(newcomer.kyc_status, "none")
+        newcomer.country_id = self.env.ref("base.be")
+        newcomer.with_company(self.other_company).action_apply_kyc_template()
+        self.assertTrue(newcomer.kyc_started)
+        self.assertEqual(newcomer.kyc_status, "none", "started in the other company only")
+        self.assertEqual(newcomer.with_company(self.other_company).kyc_status, "incomplete")
+        newcomer.kyc_item_ids.unlink()
+        self.assertFalse(newcomer.kyc_started)
+
     def test_submit_verify_reject_need_content_and_reasons(self):
         document = self.items.filtered(lambda item: item.check_type == "document")[:1]
         with self.assertRaisesRegex(UserError, "Attach a document"):

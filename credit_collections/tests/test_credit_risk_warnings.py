@@ -173,6 +173,28 @@ class TestCreditRiskWarnings(FollowupCommon):
                     }
                 )
 
+    def test_the_customer_form_lists_its_active_warnings(self):
+        self._invoice(self.customer, 500.0, days_ago=40)
+        late = self._check()
+        self.env["credit.risk.warning"].sudo().create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "kind": "trend",
+                "raised_on": self.today,
+                "active": False,
+            }
+        )
+        self._invoice(self.customer, 500.0, days_ago=40, company=self.other_company)
+        self.env["credit.partner.risk"]._refresh(self.other_company, self.customer.ids, self.today)
+        spec = {"credit_listed_warning_ids": {"fields": {"kind": {}, "reason": {}}}}
+        (form,) = self.customer.with_user(self.salesperson).web_read(spec)
+        self.assertEqual(
+            form["credit_listed_warning_ids"],
+            [{"id": late.id, "kind": "late", "reason": late.reason}],
+            "the active warning of the salesperson's company, not the cleared one",
+        )
+
     def test_watchlists(self):
         self._invoice(self.customer, 500.0, days_ago=40)
         calm = self._customer("Calm")

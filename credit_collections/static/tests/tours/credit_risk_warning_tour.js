@@ -54,7 +54,7 @@ registry.category("web_tour.tours").add("credit_risk_warning_salesperson", {
         {
             content: "The salesperson reads the reason",
             trigger:
-                ".o_form_view div[name=credit_warning_ids] .o_data_row:contains(An invoice is 40 days overdue.)",
+                ".o_form_view div[name=credit_listed_warning_ids] .o_data_row:contains(An invoice is 40 days overdue.)",
         },
     ],
 });
