@@ -580,6 +580,8 @@ class CreditFollowup(models.Model):
         decided = self.browse()
         for company in self.env["res.company"].search([("chart_template", "!=", False)]):
             run_step(self.env, partial(self._ensure_followups, company), progress)
+            if not progress(0):  # committed at once: other workers wait on the new follow-ups
+                return decided
             # Counted once: what parallel workers decide meanwhile only makes it smaller.
             remaining = self._undecided_count(company, today)
             claim_and_decide = partial(self._claim_and_decide, company, today, batch_size)
@@ -598,7 +600,10 @@ class CreditFollowup(models.Model):
         Only the missing ones are inserted: an ``ON CONFLICT`` over existing follow-ups would
         wait on those another worker's batch is deciding, then fail on its commit. A worker
         that collides with another's insert is run again (``run_step``), which logs it: Odoo's
-        "bad query" error line would alarm for nothing."""
+        "bad query" error line would alarm for nothing. In the customers' order: two workers
+        inserting the same customers in the orders of their scans (PostgreSQL synchronizes
+        concurrent scans of a table, so they start at different rows) would each wait on a
+        customer the other inserted: a deadlock."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -612,6 +617,7 @@ class CreditFollowup(models.Model):
                    AND NOT EXISTS (SELECT 1 FROM credit_followup followup
                                     WHERE followup.partner_id = open_items.partner_id
                                       AND followup.company_id = %(company_id)s)
+                 ORDER BY partner_id
                 ON CONFLICT (partner_id, company_id) DO NOTHING
                 """,
                 company_id=company.id,
