@@ -881,11 +881,14 @@ class CreditFollowup(models.Model):
                             AND risk.company_id = followup.company_id
                      WHERE followup.id = ANY(%(ids)s)
                 ),
+                -- Materialized: inline, the planner expects one suggestion and scans the whole
+                -- batch once per credit (24 ms for a batch of 1,000, against 8 ms).
+                suggestion AS MATERIALIZED (%(suggestions)s),
                 reconcilable AS (  -- an invoice a credit settles in full: neither is dunned
                     SELECT DISTINCT ON (suggestion.invoice_line_id) batch.id AS followup_id,
                            suggestion.invoice_line_id, suggestion.credit_line_id
                       FROM batch
-                      JOIN (%(suggestions)s) suggestion ON suggestion.partner_id = batch.partner_id
+                      JOIN suggestion ON suggestion.partner_id = batch.partner_id
                      WHERE suggestion.covers_invoice
                      ORDER BY suggestion.invoice_line_id, suggestion.credit_line_id
                 ),
