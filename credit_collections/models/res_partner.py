@@ -76,7 +76,7 @@ class ResPartner(models.Model):
         groups=INTERNAL_USERS,
     )
     credit_consolidated_exposure = fields.Monetary(
-        compute="_compute_credit_risk_id",
+        compute="_compute_credit_consolidated_exposure",
         string="Exposure, All Companies",
         help="The customer's exposure in each of the companies the user works in, converted "
         "to the current company's currency at today's rate and added up.",
@@ -181,7 +181,15 @@ class ResPartner(models.Model):
             rows = risks_by_partner.get(partner.commercial_partner_id, risk_model)
             partner.credit_company_risk_ids = rows
             partner.credit_risk_id = rows.filtered(lambda risk: risk.company_id == self.env.company)
-            partner.credit_consolidated_exposure = self._credit_consolidated(rows)
+
+    @api.depends_context("company", "allowed_company_ids")
+    @api.depends("commercial_partner_id.credit_risk_ids.exposure")
+    def _compute_credit_consolidated_exposure(self):
+        """Apart from the rows: only a multi-company Credit Manager's form shows it."""
+        for partner in self:
+            partner.credit_consolidated_exposure = self._credit_consolidated(
+                partner.credit_company_risk_ids
+            )
 
     @api.model
     def _credit_consolidated(self, rows):
