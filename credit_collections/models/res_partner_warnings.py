@@ -21,7 +21,7 @@ class ResPartner(models.Model):
     credit_listed_warning_ids = fields.Many2many(
         "credit.risk.warning",
         compute="_compute_credit_listed_warning_ids",
-        string="Early Warnings (listed)",
+        string="Active Early Warnings",
         groups=INTERNAL_USERS,
     )
 
