@@ -184,6 +184,26 @@ class TestConcurrentRuns(TransactionCase):
             holder.cr.rollback()
             other.cr.rollback()
 
+    def test_new_follow_ups_are_committed_before_any_batch_is_decided(self):
+        """Another worker waits on the follow-ups a run creates until they are committed: at
+        once, not after the run's first batch; and a run whose time is up then stops."""
+        undecided_seen = []
+
+        with self._worker() as env:
+
+            def progress(done, remaining=None):
+                env.cr.commit()
+                with self._worker() as other:
+                    undecided = other["credit.followup"].search(
+                        [("partner_id", "in", self.partner_ids), ("last_run_date", "=", False)]
+                    )
+                    undecided_seen.append(len(undecided))
+                return False  # the cron's time is up
+
+            decided = env["credit.followup"]._escalate_due(progress, today=self.today)
+        self.assertEqual(undecided_seen, [2], "seen by another worker before any decision")
+        self.assertFalse(decided)
+
     def test_creating_follow_ups_does_not_wait_on_a_batch_being_decided(self):
         with self._worker() as env:
             env["credit.followup"]._ensure_followups(env.company)
