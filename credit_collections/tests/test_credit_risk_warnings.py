@@ -26,8 +26,9 @@ class TestCreditRiskWarnings(FollowupCommon):
         self.env["credit.partner.risk"]._refresh(self.company, partner.ids, day)
         return self._warnings(partner)
 
-    def _warnings(self, partner, kind=None):
-        domain = [("partner_id", "=", partner.id), ("company_id", "=", self.company.id)]
+    def _warnings(self, partner, kind=None, company=None):
+        company = company or self.company
+        domain = [("partner_id", "=", partner.id), ("company_id", "=", company.id)]
         return self.env["credit.risk.warning"].search(
             domain + ([("kind", "=", kind)] if kind else [])
         )
@@ -187,6 +188,7 @@ class TestCreditRiskWarnings(FollowupCommon):
         )
         self._invoice(self.customer, 500.0, days_ago=40, company=self.other_company)
         self.env["credit.partner.risk"]._refresh(self.other_company, self.customer.ids, self.today)
+        self.assertTrue(self._warnings(self.customer, company=self.other_company))
         spec = {"credit_listed_warning_ids": {"fields": {"kind": {}, "reason": {}}}}
         (form,) = self.customer.with_user(self.salesperson).web_read(spec)
         self.assertEqual(
