@@ -70,12 +70,15 @@ class Progress:
         return True
 
     def summary(self, label):
-        done = sum(batch[0] for batch in self.batches)
+        """Its time counts every commit; a commit of nothing done (the escalation's new
+        follow-ups) is not a batch."""
         seconds = sum(batch[2] for batch in self.batches)
-        queries = [batch[1] for batch in self.batches]
+        batches = [batch for batch in self.batches if batch[0]]
+        done = sum(batch[0] for batch in batches)
+        queries = [batch[1] for batch in batches]
         rate = done / seconds if seconds else 0
         print(
-            f"{label}: {done} in {seconds:.1f} s ({rate:.0f}/s), {len(self.batches)} batches, "
+            f"{label}: {done} in {seconds:.1f} s ({rate:.0f}/s), {len(batches)} batches, "
             f"queries per batch {min(queries, default=0)}-{max(queries, default=0)}"
         )
 
@@ -132,21 +135,14 @@ def vacuum(dbname, tables):
 def time_round(env, args, today):
     reset(env)
     start = time.perf_counter()
-    if args.decide_workers > 1:
-        env.cr.commit()
-        shares = decide_in_parallel(env.registry, args.decide_workers, args.batch_size)
-        decided = range(sum(shares))
-        print(f"decided by each of {args.decide_workers} workers: {', '.join(map(str, shares))}")
-        env.cr.commit()  # a fresh snapshot, which sees what the workers committed
-    else:
-        progress = Progress(env.cr)
-        decided = env["credit.followup"]._escalate_due(progress, batch_size=args.batch_size)
-        progress.summary("decide batches")
+    shares = decide(env, args, summary="decide batches")
     decide_seconds = time.perf_counter() - start
+    if args.decide_workers > 1:
+        print(f"decided by each of {args.decide_workers} workers: {', '.join(map(str, shares))}")
     queued = env["credit.followup.communication"].search_count([("state", "=", "queued")])
     levels = env["credit.followup.communication"]._read_group([], ["level_id"], ["__count"])
     print(
-        f"decide: {len(decided)} customers decided, {queued} communications queued in "
+        f"decide: {sum(shares)} customers decided, {queued} communications queued in "
         f"{decide_seconds:.2f} s (target 60 s)"
     )
     print("queued by level: " + ", ".join(f"{level.name} {count}" for level, count in levels))
@@ -184,14 +180,25 @@ def time_next_day(env, args, day):
     once every customer has its follow-up (most climb no level that day)."""
     refresh_figures(env, day)
     start = time.perf_counter()
-    if args.decide_workers > 1:
-        decided = sum(decide_in_parallel(env.registry, args.decide_workers, args.batch_size, day))
-        env.cr.commit()
-    else:
-        decided = len(env["credit.followup"]._escalate_due(Progress(env.cr), args.batch_size, day))
+    decided = sum(decide(env, args, day))
     seconds = time.perf_counter() - start
     queued = env["credit.followup.communication"].search_count([("date", "=", day)])
     print(f"next day: {decided} decided in {seconds:.2f} s, {queued} communications queued")
+
+
+def decide(env, args, today=None, summary=None):
+    """The escalation run of ``today`` by ``--decide-workers`` workers: how many customers each
+    decided; with one, its batches are reported under ``summary``."""
+    if args.decide_workers > 1:
+        env.cr.commit()
+        shares = decide_in_parallel(env.registry, args.decide_workers, args.batch_size, today)
+        env.cr.commit()  # a fresh snapshot, which sees what the workers committed
+        return shares
+    progress = Progress(env.cr)
+    decided = env["credit.followup"]._escalate_due(progress, args.batch_size, today)
+    if summary:
+        progress.summary(summary)
+    return [len(decided)]
 
 
 OCA_MODULE = "account_credit_control"
