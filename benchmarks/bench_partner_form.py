@@ -20,7 +20,7 @@ import itertools
 import statistics
 import time
 
-from bench_risk_recompute import DEFAULT_CONF, OCA_MODULE, run_rolled_back
+from bench_risk_recompute import DEFAULT_CONF, OCA_MODULE, customers_by_history, run_rolled_back
 from bench_sale_confirm import shortest_and_longest
 from lxml import etree
 
@@ -132,15 +132,40 @@ def run(env, args):
     for part, spec in specs.items():
         print(f"{part}: {len(spec)} fields" + ("" if part == "plain form" else f" {sorted(spec)}"))
     short, long_ = shortest_and_longest(env, company, args.customers // 2)
+    unwarned = without_warnings(env, company, customers_by_history(env, company), len(short))
     measure(user_env, [short[0][0]], specs)  # warms the registry's caches
-    for label, rows in (("short histories", short), ("long histories", long_)):
+    groups = (
+        ("short histories", short),
+        ("long histories", long_),
+        ("no early warnings", unwarned),
+    )
+    for label, rows in groups:
         partner_ids = [partner_id for partner_id, _lines in rows]
         env["credit.partner.risk"]._refresh(company, partner_ids)
         env.cr.flush()
         figures = measure(user_env, partner_ids, specs)
-        print(f"{label} ({rows[-1][1]}-{rows[0][1]} lines):")
+        warned = env["credit.partner.risk"].search_count(
+            [*rows_of(company, partner_ids), ("has_active_warnings", "=", True)]
+        )
+        print(f"{label} ({rows[-1][1]}-{rows[0][1]} lines, {warned} with early warnings):")
         for part, (timings, queries) in figures.items():
             report(f"  {part}", timings, queries)
+
+
+def rows_of(company, partner_ids):
+    return [("partner_id", "in", partner_ids), ("company_id", "=", company.id)]
+
+
+def without_warnings(env, company, rows, count):
+    """``count`` of these (customer id, receivable lines) without active early warnings: their
+    form looks none up (the generated portfolio is mostly overdue: most customers have some)."""
+    warned = env["credit.partner.risk"].search(
+        [
+            *rows_of(company, [partner_id for partner_id, _lines in rows]),
+            ("has_active_warnings", "=", True),
+        ]
+    )
+    return [row for row in rows if row[0] not in warned.partner_id.ids][:count]
 
 
 def main():

@@ -2,7 +2,7 @@
     "name": "Credit & Collections",
     "summary": "Customer credit risk, credit limits with approval, credit holds, "
     "follow-up ladder and KYC",
-    "version": "19.0.1.4.0",
+    "version": "19.0.1.5.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/credit-collections/credit_collections",
     "author": "credit_collections developers",

@@ -12,6 +12,11 @@ class CreditPartnerRisk(models.Model):
         help="Set by the first check of the customer's warnings: later ones are news, told to "
         "the salesperson and the Credit Managers.",
     )
+    has_active_warnings = fields.Boolean(
+        readonly=True,
+        help="The customer has active early warnings in this company: its form looks them up "
+        "only then.",
+    )
 
     @api.model
     def _refresh(self, company, partner_ids, today=None):

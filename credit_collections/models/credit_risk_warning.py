@@ -98,7 +98,49 @@ class CreditRiskWarning(models.Model):
             return
         rows = self.env.execute_query(self._detect_query(company, partner_ids, today))
         self.invalidate_model()
+        self._flag_risk_rows(company, partner_ids)
         self.browse(warning_id for warning_id, notified in rows if notified)._notify()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        warnings = super().create(vals_list)
+        warnings._flag_own_risk_rows()
+        return warnings
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"active", "partner_id", "company_id"} & vals.keys():
+            self._flag_own_risk_rows()
+        return result
+
+    def _flag_own_risk_rows(self):
+        self.env.flush_all()
+        for company, warnings in self.grouped("company_id").items():
+            self._flag_risk_rows(company, warnings.partner_id.ids)
+
+    @api.model
+    def _flag_risk_rows(self, company, partner_ids):
+        """Tell these customers' risk rows in ``company`` whether they have active warnings
+        (``has_active_warnings``), rewriting only the rows whose answer changed."""
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE credit_partner_risk risk
+                   SET has_active_warnings = flag.value
+                  FROM (SELECT risk.id,
+                               EXISTS (SELECT 1 FROM credit_risk_warning warning
+                                        WHERE warning.partner_id = risk.partner_id
+                                          AND warning.company_id = risk.company_id
+                                          AND warning.active) AS value
+                          FROM credit_partner_risk risk
+                         WHERE risk.company_id = %s AND risk.partner_id = ANY(%s)) flag
+                 WHERE risk.id = flag.id AND risk.has_active_warnings IS DISTINCT FROM flag.value
+                """,
+                company.id,
+                list(partner_ids),
+            )
+        )
+        self.env["credit.partner.risk"].invalidate_model(["has_active_warnings"])
 
     def _detect_query(self, company, partner_ids, today):
         policy = self.env["credit.risk.policy"]._for_company(company)

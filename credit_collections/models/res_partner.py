@@ -36,6 +36,7 @@ RISK_ROW_FIELDS = [
     "avg_days_late",
     "late_share",
     "dispute_count",
+    "has_active_warnings",
 ]
 
 
@@ -290,6 +291,9 @@ class ResPartner(models.Model):
         ``kyc_item_ids``), none when no customer of it has started a checklist (most customers:
         opening one costs no query for it); the policy only for a complete checklist."""
         started = self.commercial_partner_id.filtered("kyc_started")
+        if not started:
+            self.kyc_status = "none"
+            return
         items = self.env["credit.kyc.item"].search_fetch(
             [
                 ("partner_id", "in", started.ids),

@@ -26,13 +26,18 @@ class ResPartner(models.Model):
     )
 
     @api.depends_context("allowed_company_ids")
-    @api.depends("credit_warning_ids")
+    @api.depends("credit_warning_ids", "commercial_partner_id.credit_risk_ids.has_active_warnings")
     def _compute_credit_listed_warning_ids(self):
-        """The form's list of warnings in one query, their ids with what it shows: read
-        through the one2many, the ids come first, the rows in a query of their own."""
-        warnings = self.env["credit.risk.warning"].search_fetch(
-            [("partner_id", "in", self.ids)], LISTED_WARNING_FIELDS
-        )
+        """The form's list of warnings in one query, their ids with what it shows (read
+        through the one2many, the ids come first, the rows in a query of their own), and
+        none for a customer whose risk rows, which the form reads anyway, have no active
+        warnings (most customers)."""
+        warned = self & self.credit_company_risk_ids.filtered("has_active_warnings").partner_id
+        warnings = self.env["credit.risk.warning"]
+        if warned:
+            warnings = warnings.search_fetch(
+                [("partner_id", "in", warned.ids)], LISTED_WARNING_FIELDS
+            )
         by_partner = warnings.grouped("partner_id")
         for partner in self.sudo():  # read under the user's rules: not checked again
             partner.credit_listed_warning_ids = by_partner.get(partner, warnings.browse())

@@ -197,6 +197,27 @@ class TestCreditRiskWarnings(FollowupCommon):
             "the active warning of the salesperson's company, not the cleared one",
         )
 
+    def test_the_risk_row_knows_whether_its_customer_has_active_warnings(self):
+        """The form looks warnings up only for a customer whose risk row says it has some."""
+        invoice = self._invoice(self.customer, 500.0, days_ago=20)
+        self._check()
+        risk = self.env["credit.partner.risk"].search(
+            [("partner_id", "=", self.customer.id), ("company_id", "=", self.company.id)]
+        )
+        self.assertFalse(risk.has_active_warnings, "20 days late: under the policy's 30")
+        warning = self._check(days_later=12)
+        self.assertTrue(risk.has_active_warnings, "raised by the check")
+        self._pay(invoice, 500.0)
+        self._check(days_later=13)
+        self.assertFalse(warning.active)
+        self.assertFalse(risk.has_active_warnings, "cleared by the next one")
+        self.assertFalse(self.customer.credit_listed_warning_ids)
+
+        warning.sudo().active = True
+        self.assertTrue(risk.has_active_warnings, "also when the ORM writes a warning")
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.credit_listed_warning_ids, warning)
+
     def test_watchlists(self):
         self._invoice(self.customer, 500.0, days_ago=40)
         calm = self._customer("Calm")
