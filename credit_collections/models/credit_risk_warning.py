@@ -109,7 +109,7 @@ class CreditRiskWarning(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if {"active", "partner_id", "company_id"} & vals.keys():
+        if "active" in vals:
             self._flag_own_risk_rows()
         return result
 
@@ -126,15 +126,13 @@ class CreditRiskWarning(models.Model):
             SQL(
                 """
                 UPDATE credit_partner_risk risk
-                   SET has_active_warnings = flag.value
-                  FROM (SELECT risk.id,
-                               EXISTS (SELECT 1 FROM credit_risk_warning warning
-                                        WHERE warning.partner_id = risk.partner_id
-                                          AND warning.company_id = risk.company_id
-                                          AND warning.active) AS value
-                          FROM credit_partner_risk risk
-                         WHERE risk.company_id = %s AND risk.partner_id = ANY(%s)) flag
-                 WHERE risk.id = flag.id AND risk.has_active_warnings IS DISTINCT FROM flag.value
+                   SET has_active_warnings = NOT COALESCE(risk.has_active_warnings, FALSE)
+                 WHERE risk.company_id = %s AND risk.partner_id = ANY(%s)
+                   AND COALESCE(risk.has_active_warnings, FALSE) <> EXISTS (
+                       SELECT 1 FROM credit_risk_warning warning
+                        WHERE warning.partner_id = risk.partner_id
+                          AND warning.company_id = risk.company_id
+                          AND warning.active)
                 """,
                 company.id,
                 list(partner_ids),
