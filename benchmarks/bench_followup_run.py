@@ -54,20 +54,8 @@ def parse_args():
     return parser.parse_args()
 
 
-class Progress:
+class Progress(portfolio.Progress):
     """The cron's ``progress``: commits each batch and records its size, queries and time."""
-
-    def __init__(self, cr):
-        self.cr = cr
-        self.batches = []
-        self.mark, self.clock = cr.sql_log_count, time.perf_counter()
-
-    def __call__(self, done, remaining=None):
-        self.cr.commit()
-        now = time.perf_counter()
-        self.batches.append((done, self.cr.sql_log_count - self.mark, now - self.clock))
-        self.mark, self.clock = self.cr.sql_log_count, now
-        return True
 
     def summary(self, label):
         """Its time counts every commit; a commit of nothing done (the escalation's new
