@@ -81,14 +81,16 @@ ensure_patched_wkhtmltopdf() {
     local scratch
     scratch=$(mktemp -d)
     set +e  # a subshell outside any condition, so that its first failing step stops it
-    (set -e; install_patched_wkhtmltopdf "$scratch") >"$scratch/log" 2>&1
+    (set -ex; install_patched_wkhtmltopdf "$scratch") >"$scratch/log" 2>&1
     set -e
     if "$WKHTMLTOX_DIR/bin/wkhtmltopdf" --version 2>/dev/null | grep -q "with patched qt"; then
         say "$("$WKHTMLTOX_DIR/bin/wkhtmltopdf" --version) in $WKHTMLTOX_DIR"
     else
+        mkdir -p "$VAR_DIR"
+        cp "$scratch/log" "$VAR_DIR/wkhtmltopdf-install.log"
         tail -5 "$scratch/log"
         rm -rf "$WKHTMLTOX_DIR"
-        say "warning: no wkhtmltopdf with patched Qt; PDFs use $(command -v wkhtmltopdf || echo none): one process per document, no letterhead"
+        say "warning: no wkhtmltopdf with patched Qt (see $VAR_DIR/wkhtmltopdf-install.log); PDFs use $(command -v wkhtmltopdf || echo none): one process per document, no letterhead"
     fi
     rm -rf "$scratch"
 }
@@ -114,7 +116,10 @@ WRAPPER
 # machine's deb lines as deb-src; nothing of the system's apt configuration is changed).
 build_libjpeg8() {
     local scratch=$1 apt_dir=$1/apt source_dir
-    [ "$(id -u)" = 0 ] && command -v apt-get cmake cc >/dev/null || return 1
+    if ! { [ "$(id -u)" = 0 ] && command -v apt-get cmake cc >/dev/null; }; then
+        echo "building libjpeg 8 takes root, apt-get, cmake and cc"
+        return 1
+    fi
     mkdir -p "$apt_dir/parts" "$apt_dir/lists/partial" "$scratch/src"
     sed -n 's/^deb /deb-src /p' /etc/apt/sources.list > "$apt_dir/sources.list" 2>/dev/null || true
     for sources in /etc/apt/sources.list.d/*.sources; do
