@@ -218,6 +218,23 @@ class TestCreditRiskWarnings(FollowupCommon):
         self.customer.invalidate_recordset()
         self.assertEqual(self.customer.credit_listed_warning_ids, warning)
 
+    def test_the_form_looks_warnings_up_only_for_a_warned_customer(self):
+        self._invoice(self.customer, 500.0, days_ago=40)
+        calm = self._customer("Calm", user_id=self.salesperson.id)
+        self._invoice(calm, 500.0, days_ago=1)
+        self._check()
+        self._check(partner=calm)
+        spec = {"credit_listed_warning_ids": {"fields": {"kind": {}}}}
+        (self.customer | calm).with_user(self.salesperson).web_read(spec)  # warms the caches
+        queries = {}
+        for partner in (self.customer, calm):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            (form,) = partner.with_user(self.salesperson).web_read(spec)
+            queries[partner] = self.env.cr.sql_log_count - before
+            self.assertEqual(bool(form["credit_listed_warning_ids"]), partner == self.customer)
+        self.assertEqual(queries[self.customer] - queries[calm], 1, "the warnings' search")
+
     def test_watchlists(self):
         self._invoice(self.customer, 500.0, days_ago=40)
         calm = self._customer("Calm")
