@@ -114,7 +114,7 @@ class CreditRiskWarning(models.Model):
         return result
 
     def _flag_own_risk_rows(self):
-        self.env.flush_all()
+        self.flush_model(["partner_id", "company_id", "active"])
         for company, warnings in self.grouped("company_id").items():
             self._flag_risk_rows(company, warnings.partner_id.ids)
 
